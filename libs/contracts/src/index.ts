@@ -1,0 +1,6 @@
+export * from './lib/row-batch';
+export * from './lib/row-batch.codec';
+export * from './lib/query-result';
+export * from './lib/ports';
+export * from './lib/topics';
+export * from './lib/proto';

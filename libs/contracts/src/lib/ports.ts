@@ -1,0 +1,27 @@
+import { Precision } from './row-batch';
+import { QueryEvent } from './query-result';
+
+/** Who is asking, for which namespace; resolved and authenticated by the gateway. */
+export interface RequestContext {
+  tenant: string;
+  database: string;
+  user: string;
+}
+
+/**
+ * Accepts a line-protocol body. Resolves once the rows are durable; rejects with a
+ * CnosError (see @cnosdb/shared/errors) for anything the client must hear about.
+ * In distributed mode this is a gRPC client of parser-lineprotocol; in standalone mode the
+ * ingest service itself.
+ */
+export abstract class LineProtocolWriter {
+  abstract write(ctx: RequestContext, precision: Precision, body: AsyncIterable<Buffer>): Promise<{ rows: number }>;
+}
+
+/**
+ * Runs one SQL request. Yields a schema event first, then row batches; errors before the
+ * schema reject the iteration with a CnosError.
+ */
+export abstract class SqlExecutor {
+  abstract execute(ctx: RequestContext, sql: string): AsyncIterable<QueryEvent>;
+}

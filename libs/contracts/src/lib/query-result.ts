@@ -1,0 +1,31 @@
+/**
+ * Result column types, spelled as CnosDB reports them (DESCRIBE TABLE / arrow types).
+ * Timestamps carry their unit.
+ */
+export type ResultType =
+  | 'TIMESTAMP(NANOSECOND)'
+  | 'TIMESTAMP(MICROSECOND)'
+  | 'TIMESTAMP(MILLISECOND)'
+  | 'STRING'
+  | 'BIGINT'
+  | 'BIGINT UNSIGNED'
+  | 'DOUBLE'
+  | 'BOOLEAN';
+
+export interface ResultColumn {
+  name: string;
+  type: ResultType;
+}
+
+/**
+ * One row of cells as canonical text, null for SQL NULL:
+ * TIMESTAMP(*): the integer count of its unit since the epoch (e.g. "1665212378000000000");
+ * BIGINT / BIGINT UNSIGNED: decimal integer; DOUBLE: a decimal or exponent form that
+ * Number() reads exactly, or "inf", "-inf", "nan"; BOOLEAN: "true" / "false"; STRING: the text.
+ */
+export type ResultRow = (string | null)[];
+
+/** What a query produces, in order: one schema, then any number of row batches. */
+export type QueryEvent =
+  | { kind: 'schema'; columns: ResultColumn[]; consistencyTimeout?: boolean }
+  | { kind: 'rows'; rows: ResultRow[] };
