@@ -13,7 +13,6 @@ for (const p of projects) {
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
   const name = p.root.replace(/^(apps|libs)\//, '').replace(/\//g, '-');
   const targets = {
-    lint: { executor: '@nx/eslint:lint' },
     test: {
       executor: 'nx:run-commands',
       options: { command: `jest --selectProjects unit --passWithNoTests ${p.root}`, cwd: '{workspaceRoot}' },

@@ -4,3 +4,5 @@ export * from './lib/query-result';
 export * from './lib/ports';
 export * from './lib/topics';
 export * from './lib/proto';
+export * from './lib/grpc';
+export * from './lib/precision';

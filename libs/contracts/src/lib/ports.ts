@@ -1,4 +1,4 @@
-import { Precision } from './row-batch';
+import { Precision, RowBatch } from './row-batch';
 import { QueryEvent } from './query-result';
 
 /** Who is asking, for which namespace; resolved and authenticated by the gateway. */
@@ -24,4 +24,12 @@ export abstract class LineProtocolWriter {
  */
 export abstract class SqlExecutor {
   abstract execute(ctx: RequestContext, sql: string): AsyncIterable<QueryEvent>;
+}
+
+/**
+ * Where parsed rows go: Kafka in distributed mode, ClickHouse directly in standalone mode.
+ * Resolves only when the rows are durable there.
+ */
+export abstract class RowSink {
+  abstract publish(batches: RowBatch[]): Promise<void>;
 }

@@ -54,3 +54,21 @@ export function allocateFieldValues(type: FieldType, n: number): FieldValues {
       return new Array<string>(n).fill('');
   }
 }
+
+/** Rows [start, end) of a batch, sharing the underlying storage where it can. */
+export function sliceRowBatch(batch: RowBatch, start: number, end: number): RowBatch {
+  return {
+    tenant: batch.tenant,
+    database: batch.database,
+    table: batch.table,
+    rowCount: end - start,
+    times: batch.times.subarray(start, end),
+    tags: batch.tags.map((t) => ({ name: t.name, values: t.values.slice(start, end) })),
+    fields: batch.fields.map((f) => ({
+      name: f.name,
+      type: f.type,
+      present: f.present.subarray(start, end),
+      values: Array.isArray(f.values) ? f.values.slice(start, end) : f.values.subarray(start, end),
+    })),
+  };
+}

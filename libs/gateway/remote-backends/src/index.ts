@@ -1,1 +1,3 @@
-export {};
+export * from './lib/grpc-line-protocol.writer';
+export * from './lib/grpc-sql.executor';
+export * from './lib/remote-backends.module';

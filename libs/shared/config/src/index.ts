@@ -1,1 +1,2 @@
-export {};
+export * from './lib/app-config';
+export * from './lib/config.module';

@@ -1,1 +1,1 @@
-export {};
+export * from './lib/kafka.factory';

@@ -1,1 +1,3 @@
-export {};
+export * from './lib/logger';
+export * from './lib/logging.module';
+export type { Logger } from 'pino';

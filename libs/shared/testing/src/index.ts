@@ -1,1 +1,2 @@
-export {};
+export * from './lib/http-client';
+export * from './lib/topology';

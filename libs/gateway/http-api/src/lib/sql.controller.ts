@@ -1,0 +1,120 @@
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { QueryEvent, SqlExecutor } from '@cnosdb/contracts';
+import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
+import { CnosError, Errors } from '@cnosdb/shared/errors';
+import { LOGGER, Logger } from '@cnosdb/shared/logging';
+import { contentTypeOf, createRenderer, FormatNegotiationError, negotiateFormat, negotiateResponseEncoding } from '@cnosdb/gateway/result-format';
+import { AuthService } from './auth.service';
+import { parseBasicAuth } from './basic-auth';
+import { queryParam, sendEmpty, sendError } from './http-response';
+import { checkContentEncoding, checkDeclaredLength, readWholeBody } from './request-body';
+import { encodeResponseBody } from './response-encoding';
+
+/** Set when the read-your-writes wait ran out before the query ran (DESIGN section 6). */
+export const CONSISTENCY_HEADER = 'x-cnosdb-consistency';
+
+/** POST /api/v1/sql: one statement, result rendered in the negotiated format. */
+@Controller()
+export class SqlController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SqlExecutor) private readonly executor: SqlExecutor,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @All('api/v1/sql')
+  async sql(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (req.method !== 'POST') return sendEmpty(res, 405);
+    try {
+      checkDeclaredLength(req, this.config.http.queryBodyLimit);
+      const credentials = parseBasicAuth(req.headers.authorization);
+      const requestEncoding = checkContentEncoding(req);
+      this.auth.verify(credentials);
+      const chunkedParam = queryParam(req, 'chunked');
+      if (chunkedParam !== undefined && chunkedParam !== 'true' && chunkedParam !== 'false') {
+        throw Errors.invalidParameter(`Invalid query parameter chunked: "${chunkedParam}", expected true or false`);
+      }
+      const chunked = chunkedParam === 'true';
+      let format;
+      let encoding;
+      try {
+        format = negotiateFormat(req.headers.accept);
+        encoding = negotiateResponseEncoding(req.headers['accept-encoding'] as string | undefined);
+      } catch (err) {
+        if (err instanceof FormatNegotiationError) throw new CnosError(400, '040005', err.message);
+        throw err;
+      }
+      const sql = (await readWholeBody(req, this.config.http.queryBodyLimit, requestEncoding)).toString('utf8');
+      const ctx = { tenant: queryParam(req, 'tenant') || 'cnosdb', database: queryParam(req, 'db') || 'public', user: credentials.user };
+
+      const events = this.executor.execute(ctx, sql)[Symbol.asyncIterator]();
+      const first = await events.next();
+      if (first.done || first.value.kind !== 'schema') throw Errors.internal('query produced no schema');
+      const schema = first.value as Extract<QueryEvent, { kind: 'schema' }>;
+      res.status(200).setHeader('content-type', contentTypeOf(format));
+      if (encoding) res.setHeader('content-encoding', encoding);
+      if (schema.consistencyTimeout) res.setHeader(CONSISTENCY_HEADER, 'timeout');
+
+      if (schema.columns.length === 0) {
+        // Statements without a result set (DDL) answer 200 with an empty body.
+        for (let e = await events.next(); !e.done; e = await events.next());
+        const body = encoding ? encodeResponseBody(encoding, Buffer.alloc(0)) : Buffer.alloc(0);
+        res.setHeader('content-length', body.length);
+        res.end(body);
+        return;
+      }
+      const renderer = createRenderer(format, schema.columns);
+      if (!chunked) {
+        const parts: string[] = [];
+        let firstBatch = true;
+        let anyRows = false;
+        for (let e = await events.next(); !e.done; e = await events.next()) {
+          if (e.value.kind !== 'rows') continue;
+          parts.push(renderer.renderBatch(e.value.rows, firstBatch));
+          firstBatch = false;
+          anyRows ||= e.value.rows.length > 0;
+        }
+        if (firstBatch) parts.push(renderer.renderBatch([], true));
+        parts.push(renderer.finish(anyRows));
+        const body = encodeResponseBody(encoding, Buffer.from(parts.join('')));
+        res.setHeader('content-length', body.length);
+        res.end(body);
+        return;
+      }
+      await this.streamChunked(res, renderer, events, encoding);
+    } catch (err) {
+      sendError(res, err, this.logger);
+    }
+  }
+
+  private async streamChunked(
+    res: Response,
+    renderer: ReturnType<typeof createRenderer>,
+    events: AsyncIterator<QueryEvent>,
+    encoding: string | undefined,
+  ): Promise<void> {
+    let emitted = false;
+    const send = async (text: string) => {
+      if (text.length === 0) return;
+      emitted = true;
+      if (!res.write(encodeResponseBody(encoding, Buffer.from(text)))) await new Promise((r) => res.once('drain', r));
+    };
+    let anyRows = false;
+    try {
+      for (let e = await events.next(); !e.done; e = await events.next()) {
+        if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
+        await send(renderer.renderBatch(e.value.rows, !anyRows));
+        anyRows = true;
+      }
+      if (!emitted) await send(renderer.renderBatch([], true));
+      await send(renderer.finish(anyRows));
+    } catch (err) {
+      // The status line is gone already: CnosDB writes the error into the body (Display form).
+      const e = err instanceof CnosError ? err : Errors.internal(String((err as Error)?.message ?? err));
+      await send(`{"error_code": "${e.code}", "error_message": "${e.message}"}`);
+    }
+    res.end();
+  }
+}

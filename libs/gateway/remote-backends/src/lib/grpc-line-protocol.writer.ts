@@ -1,0 +1,46 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_CHANNEL_OPTIONS, GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, Precision, RequestContext } from '@cnosdb/contracts';
+import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
+import { fromGrpcCnosError, fromGrpcStatus } from './grpc-errors';
+
+type WriteClient = grpc.Client & {
+  Write(callback: (err: grpc.ServiceError | null, reply?: GrpcWriteReply) => void): grpc.ClientWritableStream<GrpcWriteChunk>;
+};
+
+/** Streams a write body to parser-lineprotocol over gRPC (client streaming, with backpressure). */
+@Injectable()
+export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModuleDestroy {
+  private readonly client: WriteClient;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super();
+    const Ctor = loadCnosGrpc().LineProtocolIngest;
+    this.client = new Ctor(config.grpc.lineProtocolAddress, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS) as unknown as WriteClient;
+  }
+
+  async write(ctx: RequestContext, precision: Precision, body: AsyncIterable<Buffer>): Promise<{ rows: number }> {
+    let call!: grpc.ClientWritableStream<GrpcWriteChunk>;
+    const reply = new Promise<GrpcWriteReply>((resolve, reject) => {
+      call = this.client.Write((err, r) => (err ? reject(fromGrpcStatus(err, 'parser-lineprotocol')) : resolve(r ?? {})));
+    });
+    reply.catch(() => undefined); // observed below; avoids an unhandled rejection while streaming
+    try {
+      call.write({ header: { context: ctx, precision } });
+      for await (const chunk of body) {
+        if (!call.write({ body: chunk })) await new Promise((r) => call.once('drain', r));
+      }
+      call.end();
+    } catch (err) {
+      call.cancel();
+      throw err;
+    }
+    const r = await reply;
+    if (r.error) throw fromGrpcCnosError(r.error);
+    return { rows: Number(r.rows ?? 0) };
+  }
+
+  onModuleDestroy(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { LineProtocolWriter, RowSink } from '@cnosdb/contracts';
+import { LineProtocolIngestService } from './line-protocol-ingest.service';
+import { LineProtocolGrpcServer } from './line-protocol.grpc-server';
+import { KafkaRowSink } from './kafka-row.sink';
+
+/**
+ * The protocol parsers' write path. `sink` decides where rows go: KafkaRowSink for the
+ * distributed parser service, the storage writer's direct ClickHouse sink in standalone mode.
+ */
+@Module({})
+export class IngestModule {
+  static register(options: { sink: Type<RowSink>; imports?: DynamicModule['imports'] }): DynamicModule {
+    const providers: Provider[] = [
+      { provide: RowSink, useClass: options.sink },
+      LineProtocolIngestService,
+      { provide: LineProtocolWriter, useExisting: LineProtocolIngestService },
+      LineProtocolGrpcServer,
+    ];
+    return { module: IngestModule, imports: options.imports ?? [], providers, exports: [LineProtocolWriter, LineProtocolGrpcServer, RowSink] };
+  }
+}
+

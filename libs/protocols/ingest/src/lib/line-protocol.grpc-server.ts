@@ -1,0 +1,61 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_CHANNEL_OPTIONS, GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, Precision } from '@cnosdb/contracts';
+import { toCnosError } from '@cnosdb/shared/errors';
+import { LOGGER, Logger } from '@cnosdb/shared/logging';
+
+/**
+ * Serves LineProtocolIngest.Write: the first streamed message is the header, the rest are
+ * body chunks, which flow into the ingest service as they arrive (backpressure through the
+ * stream). Failures travel back as a CnosError in the reply.
+ */
+@Injectable()
+export class LineProtocolGrpcServer implements OnApplicationShutdown {
+  private server?: grpc.Server;
+
+  constructor(
+    @Inject(LineProtocolWriter) private readonly writer: LineProtocolWriter,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async listen(address: string): Promise<number> {
+    const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
+    server.addService(loadCnosGrpc().LineProtocolIngest.service, {
+      Write: (call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>, callback: grpc.sendUnaryData<GrpcWriteReply>) => {
+        void this.handle(call).then((reply) => callback(null, reply));
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    this.server = server;
+    return port;
+  }
+
+  private async handle(call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>): Promise<GrpcWriteReply> {
+    const iterator = call[Symbol.asyncIterator]() as AsyncIterator<GrpcWriteChunk>;
+    try {
+      const first = await iterator.next();
+      const header = first.done ? undefined : first.value.header;
+      if (!header) throw new Error('write stream must start with a header');
+      const body = (async function* () {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return;
+          if (next.value.body) yield next.value.body;
+        }
+      })();
+      const { rows } = await this.writer.write(header.context, header.precision as Precision, body);
+      return { rows };
+    } catch (err) {
+      const e = toCnosError(err);
+      if (e.status >= 500) this.logger.error({ err }, 'line protocol write failed');
+      return { error: { http_status: e.status, code: e.code, message: e.message } };
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  }
+}

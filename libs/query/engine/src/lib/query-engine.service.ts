@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { QueryEvent, RequestContext, ResultType, SqlExecutor } from '@cnosdb/contracts';
+import { CnosError, Errors } from '@cnosdb/shared/errors';
+import {
+  Catalog,
+  CatalogTable,
+  parseStatement,
+  referencedTables,
+  splitStatements,
+  SqlParseError,
+  SqlSemanticError,
+  TableNotFoundError,
+  translateSelect,
+} from '@cnosdb/query/sql';
+import { ClickHouseServerError, ClickHouseService, ClickHouseUnavailableError, MetadataStore, SchemaManager, TableSchema } from '@cnosdb/storage/clickhouse';
+import { ConsistencyBarrier } from './consistency.barrier';
+import { tsvRowBatches } from './tsv.reader';
+
+const ROWS_PER_BATCH = 4096;
+const TIME_TYPES: Record<string, ResultType> = { ns: 'TIMESTAMP(NANOSECOND)', us: 'TIMESTAMP(MICROSECOND)', ms: 'TIMESTAMP(MILLISECOND)' };
+
+/**
+ * Runs CnosDB SQL: one statement per request, translated to ClickHouse SQL over the
+ * merged (last-write-wins) view of each table, results streamed in batches.
+ */
+@Injectable()
+export class QueryEngineService extends SqlExecutor {
+  constructor(
+    @Inject(ClickHouseService) private readonly ch: ClickHouseService,
+    @Inject(MetadataStore) private readonly metadata: MetadataStore,
+    @Inject(SchemaManager) private readonly schemas: SchemaManager,
+    @Inject(ConsistencyBarrier) private readonly barrier: ConsistencyBarrier,
+  ) {
+    super();
+  }
+
+  async *execute(ctx: RequestContext, sql: string): AsyncGenerator<QueryEvent> {
+    const statements = splitStatements(sql);
+    if (statements.length === 0) {
+      yield { kind: 'schema', columns: [] };
+      return;
+    }
+    if (statements.length > 1) throw Errors.multiStatement(statements.length, sql);
+    let statement;
+    try {
+      statement = parseStatement(statements[0]);
+    } catch (err) {
+      if (err instanceof SqlParseError) throw Errors.sqlParser(err.message);
+      throw err;
+    }
+    if (statement.kind !== 'select') throw Errors.unsupported(`statement ${statement.keyword ?? ''}`.trim());
+
+    const { timedOut } = await this.barrier.wait();
+    const db = await this.metadata.getDatabase(ctx.tenant, ctx.database);
+    if (!db) throw Errors.databaseNotFound(ctx.database);
+    const loc = { tenant: ctx.tenant, database: ctx.database, chDatabase: db.chDatabase, precision: db.options.precision };
+
+    const tables = new Map<string, CatalogTable>();
+    for (const name of referencedTables(statement)) {
+      const schema = await this.schemas.getTable(loc, name, true);
+      if (schema) tables.set(name, toCatalogTable(schema, db.options.precision));
+    }
+    const catalog: Catalog = { table: (name) => tables.get(name) };
+
+    let translated;
+    try {
+      translated = translateSelect(statement, catalog);
+    } catch (err) {
+      if (err instanceof TableNotFoundError) throw Errors.tableNotFound(ctx.tenant, ctx.database, err.table);
+      if (err instanceof SqlSemanticError) throw new CnosError(422, err.code ?? '010001', err.message);
+      throw err;
+    }
+
+    yield { kind: 'schema', columns: translated.columns, consistencyTimeout: timedOut };
+    try {
+      for await (const rows of tsvRowBatches(this.ch.tsv(translated.sql), ROWS_PER_BATCH)) yield { kind: 'rows', rows };
+    } catch (err) {
+      if (err instanceof ClickHouseUnavailableError) throw Errors.unavailable(err.message);
+      if (err instanceof ClickHouseServerError) throw Errors.datafusion(`Execution error: ${firstLine(err.message)}`);
+      throw err;
+    }
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+function toCatalogTable(schema: TableSchema, precision: 'ns' | 'us' | 'ms'): CatalogTable {
+  return {
+    name: schema.table,
+    chDatabase: schema.chDatabase,
+    chTable: schema.table,
+    precision,
+    columns: schema.columns.map((c) => ({ name: c.name, role: c.role, type: c.role === 'time' ? TIME_TYPES[precision] : (c.type as ResultType) })),
+  };
+}

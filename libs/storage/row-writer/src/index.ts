@@ -1,0 +1,2 @@
+export * from './lib/clickhouse-row.sink';
+export * from './lib/storage-writer.consumer';
