@@ -1,6 +1,13 @@
 import * as zlib from 'zlib';
 import { Errors } from '@cnosdb/shared/errors';
 
+const SUPPORTED = new Set(['identity', 'gzip', 'deflate', 'br']);
+
+/** Rejects (400 040005) a negotiated token this build cannot produce yet (zstd, snappy, lz4). */
+export function assertResponseEncodingSupported(encoding: string | undefined): void {
+  if (encoding !== undefined && !SUPPORTED.has(encoding)) throw Errors.invalidHeader(`accept encoding not support: ${encoding}`);
+}
+
 /**
  * Compresses a response body for the negotiated Accept-Encoding token. CnosDB's "deflate"
  * is raw deflate. Every chunk of a chunked response is compressed on its own, as CnosDB does.

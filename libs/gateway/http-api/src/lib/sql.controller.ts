@@ -9,7 +9,7 @@ import { AuthService } from './auth.service';
 import { parseBasicAuth } from './basic-auth';
 import { queryParam, sendEmpty, sendError } from './http-response';
 import { checkContentEncoding, checkDeclaredLength, readWholeBody } from './request-body';
-import { encodeResponseBody } from './response-encoding';
+import { assertResponseEncodingSupported, encodeResponseBody } from './response-encoding';
 
 /** Set when the read-your-writes wait ran out before the query ran (DESIGN section 6). */
 export const CONSISTENCY_HEADER = 'x-cnosdb-consistency';
@@ -46,6 +46,7 @@ export class SqlController {
         if (err instanceof FormatNegotiationError) throw new CnosError(400, '040005', err.message);
         throw err;
       }
+      assertResponseEncodingSupported(encoding);
       const sql = (await readWholeBody(req, this.config.http.queryBodyLimit, requestEncoding)).toString('utf8');
       const ctx = { tenant: queryParam(req, 'tenant') || 'cnosdb', database: queryParam(req, 'db') || 'public', user: credentials.user };
 
@@ -65,18 +66,15 @@ export class SqlController {
         res.end(body);
         return;
       }
-      const renderer = createRenderer(format, schema.columns);
+      const renderer = createRenderer(format, schema.columns, { chunked });
       if (!chunked) {
         const parts: string[] = [];
-        let firstBatch = true;
         let anyRows = false;
         for (let e = await events.next(); !e.done; e = await events.next()) {
-          if (e.value.kind !== 'rows') continue;
-          parts.push(renderer.renderBatch(e.value.rows, firstBatch));
-          firstBatch = false;
-          anyRows ||= e.value.rows.length > 0;
+          if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
+          parts.push(renderer.renderBatch(e.value.rows, !anyRows));
+          anyRows = true;
         }
-        if (firstBatch) parts.push(renderer.renderBatch([], true));
         parts.push(renderer.finish(anyRows));
         const body = encodeResponseBody(encoding, Buffer.from(parts.join('')));
         res.setHeader('content-length', body.length);
@@ -95,10 +93,8 @@ export class SqlController {
     events: AsyncIterator<QueryEvent>,
     encoding: string | undefined,
   ): Promise<void> {
-    let emitted = false;
     const send = async (text: string) => {
       if (text.length === 0) return;
-      emitted = true;
       if (!res.write(encodeResponseBody(encoding, Buffer.from(text)))) await new Promise((r) => res.once('drain', r));
     };
     let anyRows = false;
@@ -108,7 +104,6 @@ export class SqlController {
         await send(renderer.renderBatch(e.value.rows, !anyRows));
         anyRows = true;
       }
-      if (!emitted) await send(renderer.renderBatch([], true));
       await send(renderer.finish(anyRows));
     } catch (err) {
       // The status line is gone already: CnosDB writes the error into the body (Display form).

@@ -12,12 +12,13 @@ import { KafkaRowSink } from './kafka-row.sink';
 export class IngestModule {
   static register(options: { sink: Type<RowSink>; imports?: DynamicModule['imports'] }): DynamicModule {
     const providers: Provider[] = [
-      { provide: RowSink, useClass: options.sink },
+      options.sink,
+      { provide: RowSink, useExisting: options.sink },
       LineProtocolIngestService,
       { provide: LineProtocolWriter, useExisting: LineProtocolIngestService },
       LineProtocolGrpcServer,
     ];
-    return { module: IngestModule, imports: options.imports ?? [], providers, exports: [LineProtocolWriter, LineProtocolGrpcServer, RowSink] };
+    return { module: IngestModule, imports: options.imports ?? [], providers, exports: [LineProtocolWriter, LineProtocolGrpcServer, RowSink, options.sink] };
   }
 }
 

@@ -52,6 +52,8 @@ export class ClickHouseService implements OnModuleDestroy {
       request_timeout: settings.requestTimeoutMs,
       compression: { request: false, response: false },
       max_open_connections: 16,
+      // Keeps long queries' connections alive through idle-timeout proxies; 18.16 knows both.
+      clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '20000' },
     });
   }
 
@@ -104,7 +106,7 @@ export class ClickHouseService implements OnModuleDestroy {
         table,
         columns: columns as [string, ...string[]],
         format: 'TabSeparated',
-        values: typeof body === 'string' ? Readable.from([body]) : body,
+        values: typeof body === 'string' ? Readable.from([Buffer.from(body)], { objectMode: false }) : body,
       });
     } catch (err) {
       throw translateError(err);

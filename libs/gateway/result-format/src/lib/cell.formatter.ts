@@ -1,0 +1,138 @@
+import type { ResultColumn, ResultType } from '@cnosdb/contracts';
+import { formatFloatDisplay, formatFloatJson, parseDouble } from './float.formatter';
+import { jsonString } from './json-string.formatter';
+import { ResultRenderError } from './result-format.error';
+import {
+  formatTimestampCsv,
+  formatTimestampDebug,
+  splitTimestamp,
+  timestampRangeError,
+  type TimestampUnit,
+} from './timestamp.formatter';
+
+/**
+ * Renders one column's canonical cell text (see `ResultRow`) for each body format.
+ * SQL NULL is `null`: an empty field in CSV/TSV and table, an absent key in JSON.
+ */
+export interface CellFormatter {
+  /** Column name as the header shows it. */
+  readonly name: string;
+  /** CSV/TSV field text before quoting. */
+  csv(text: string | null): string;
+  /** arrow-cast display text, as `pretty_format_batches` puts it in a table cell. */
+  display(text: string | null): string;
+  /** JSON value literal, or undefined when arrow-json leaves the key out (null, NaN, ±inf). */
+  json(text: string | null): string | undefined;
+}
+
+const INTEGER = /^-?(0|[1-9]\d*)$/;
+const UNSIGNED = /^(0|[1-9]\d*)$/;
+
+/** Builds the formatter for a column from its CnosDB type name. */
+export function cellFormatterFor(column: ResultColumn): CellFormatter {
+  const type: ResultType = column.type;
+  switch (type) {
+    case 'TIMESTAMP(NANOSECOND)':
+      return timestampFormatter(column.name, 'NANOSECOND');
+    case 'TIMESTAMP(MICROSECOND)':
+      return timestampFormatter(column.name, 'MICROSECOND');
+    case 'TIMESTAMP(MILLISECOND)':
+      return timestampFormatter(column.name, 'MILLISECOND');
+    case 'BIGINT':
+      return integerFormatter(column.name, INTEGER, type);
+    case 'BIGINT UNSIGNED':
+      return integerFormatter(column.name, UNSIGNED, type);
+    case 'DOUBLE':
+      return doubleFormatter(column.name);
+    case 'BOOLEAN':
+      return booleanFormatter(column.name);
+    case 'STRING':
+      return stringFormatter(column.name);
+    default:
+      // A type the contract gains later should still come out, as text, rather than fail a query.
+      return stringFormatter(column.name);
+  }
+}
+
+function stringFormatter(name: string): CellFormatter {
+  return {
+    name,
+    csv: (text) => text ?? '',
+    display: (text) => text ?? '',
+    json: (text) => (text === null ? undefined : jsonString(text)),
+  };
+}
+
+function integerFormatter(name: string, pattern: RegExp, type: string): CellFormatter {
+  // Cells are already decimal text, so 64-bit values beyond 2^53 pass through exactly.
+  const checked = (text: string): string => {
+    if (!pattern.test(text)) throw invalidCell(name, type, text);
+    return text;
+  };
+  return {
+    name,
+    csv: (text) => (text === null ? '' : checked(text)),
+    display: (text) => (text === null ? '' : checked(text)),
+    json: (text) => (text === null ? undefined : checked(text)),
+  };
+}
+
+function booleanFormatter(name: string): CellFormatter {
+  const checked = (text: string): string => {
+    if (text !== 'true' && text !== 'false') throw invalidCell(name, 'BOOLEAN', text);
+    return text;
+  };
+  return {
+    name,
+    csv: (text) => (text === null ? '' : checked(text)),
+    display: (text) => (text === null ? '' : checked(text)),
+    json: (text) => (text === null ? undefined : checked(text)),
+  };
+}
+
+function doubleFormatter(name: string): CellFormatter {
+  const parse = (text: string): number => {
+    const value = parseDouble(text);
+    if (value === undefined) throw invalidCell(name, 'DOUBLE', text);
+    return value;
+  };
+  return {
+    name,
+    csv: (text) => (text === null ? '' : formatFloatDisplay(parse(text))),
+    display: (text) => (text === null ? '' : formatFloatDisplay(parse(text))),
+    json: (text) => (text === null ? undefined : formatFloatJson(parse(text))),
+  };
+}
+
+function timestampFormatter(name: string, unit: TimestampUnit): CellFormatter {
+  const parse = (text: string): bigint => {
+    if (!INTEGER.test(text)) throw invalidCell(name, `TIMESTAMP(${unit})`, text);
+    return BigInt(text);
+  };
+  // arrow's display runs with display errors on for JSON and table, so an unrepresentable
+  // time becomes text there, while the CSV writer propagates the error.
+  const display = (text: string | null): string => {
+    if (text === null) return '';
+    const value = parse(text);
+    const parts = splitTimestamp(value, unit);
+    return parts ? formatTimestampDebug(parts) : `ERROR: ${timestampRangeError(value, unit)}`;
+  };
+  return {
+    name,
+    csv: (text) => {
+      if (text === null) return '';
+      const value = parse(text);
+      const parts = splitTimestamp(value, unit);
+      if (!parts) throw new ResultRenderError(timestampRangeError(value, unit));
+      return formatTimestampCsv(parts);
+    },
+    display,
+    json: (text) => (text === null ? undefined : jsonString(display(text))),
+  };
+}
+
+function invalidCell(column: string, type: string, text: string): ResultRenderError {
+  return new ResultRenderError(
+    `column ${JSON.stringify(column)}: ${JSON.stringify(text)} is not a canonical ${type} cell`,
+  );
+}

@@ -1,0 +1,257 @@
+import { ResultType } from '@cnosdb/contracts';
+import { Catalog, CatalogTable } from './sql.catalog';
+import { SqlSemanticError, TableNotFoundError } from './sql.errors';
+import { parseStatement } from './sql.parser';
+import { TranslatedSelect, referencedTableRefs, referencedTables, translateSelect } from './select.translator';
+
+function table(name: string, precision: 'ns' | 'us' | 'ms'): CatalogTable {
+  const time: ResultType = precision === 'ns' ? 'TIMESTAMP(NANOSECOND)' : precision === 'us' ? 'TIMESTAMP(MICROSECOND)' : 'TIMESTAMP(MILLISECOND)';
+  return {
+    name,
+    chDatabase: 'db1',
+    chTable: name,
+    precision,
+    columns: [
+      { name: 'time', role: 'time', type: time },
+      { name: 'station', role: 'tag', type: 'STRING' },
+      { name: 'region', role: 'tag', type: 'STRING' },
+      { name: 'temperature', role: 'field', type: 'DOUBLE' },
+      { name: 'pressure', role: 'field', type: 'BIGINT' },
+      { name: 'ok', role: 'field', type: 'BOOLEAN' },
+      { name: 'note', role: 'field', type: 'STRING' },
+    ],
+  };
+}
+
+const tables: Record<string, CatalogTable> = {
+  air: table('air', 'ns'),
+  air_ms: table('air_ms', 'ms'),
+  // Column names that look like the translator's aliases must not confuse ClickHouse.
+  tricky: {
+    name: 'tricky',
+    chDatabase: 'db`1',
+    chTable: 'tricky',
+    precision: 'ns',
+    columns: [
+      { name: 'time', role: 'time', type: 'TIMESTAMP(NANOSECOND)' },
+      { name: 'c0', role: 'tag', type: 'STRING' },
+      { name: 'c1', role: 'field', type: 'DOUBLE' },
+    ],
+  },
+};
+const catalog: Catalog = { table: (name, database) => (database === undefined || database === 'public' ? tables[name] : undefined) };
+const NOW = 1_700_000_000_000_000_000n;
+
+const tr = (sql: string): TranslatedSelect => translateSelect(parseStatement(sql), catalog, { now: NOW });
+const names = (sql: string): string[] => tr(sql).columns.map((c) => c.name);
+const types = (sql: string): string[] => tr(sql).columns.map((c) => c.type);
+const error = (sql: string): SqlSemanticError => {
+  try {
+    tr(sql);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SqlSemanticError);
+    return err as SqlSemanticError;
+  }
+  throw new Error(`expected an error for ${sql}`);
+};
+
+const MERGED_ALL =
+  "(SELECT `time` AS c0, nullIf(`station`, '') AS c1, nullIf(`region`, '') AS c2, argMax(`temperature`, `__cnosdb_version`) AS c3, " +
+  'argMax(`pressure`, `__cnosdb_version`) AS c4, argMax(`ok`, `__cnosdb_version`) AS c5, argMax(`note`, `__cnosdb_version`) AS c6 ' +
+  'FROM `db1`.`air` GROUP BY `time`, `station`, `region`)';
+
+describe('translateSelect: generated SQL', () => {
+  it('reads a table through the merged view and formats booleans', () => {
+    expect(tr('SELECT * FROM air')).toEqual({
+      sql: `SELECT c0 AS c7, c1 AS c8, c2 AS c9, c3 AS c10, c4 AS c11, arrayElement(['false', 'true'], c5 + 1) AS c12, c6 AS c13 FROM ${MERGED_ALL}`,
+      columns: [
+        { name: 'time', type: 'TIMESTAMP(NANOSECOND)' },
+        { name: 'station', type: 'STRING' },
+        { name: 'region', type: 'STRING' },
+        { name: 'temperature', type: 'DOUBLE' },
+        { name: 'pressure', type: 'BIGINT' },
+        { name: 'ok', type: 'BOOLEAN' },
+        { name: 'note', type: 'STRING' },
+      ],
+    });
+  });
+
+  it('pushes time and tag conjuncts before the merge and keeps field conjuncts after it', () => {
+    expect(
+      tr("SELECT station, avg(temperature) FROM air WHERE time >= '2023-01-01T00:00:00Z' AND station = 'a' AND temperature > 10 GROUP BY station ORDER BY station").sql,
+    ).toBe(
+      "SELECT c1 AS c7, avg(c3) AS c8 FROM (SELECT `time` AS c0, nullIf(`station`, '') AS c1, argMax(`temperature`, `__cnosdb_version`) AS c3 " +
+        "FROM `db1`.`air` WHERE (`time` >= 1672531200000000000) AND (`station` = 'a') GROUP BY `time`, `station`, `region`) " +
+        'WHERE (c3 > 10) GROUP BY c1 ORDER BY c1 ASC NULLS LAST',
+    );
+  });
+
+  it('keeps SQL NULL semantics for missing tags inside the merge query', () => {
+    const sql = tr("SELECT time FROM air WHERE region IS NULL AND station != 'a' AND station IN ('x', 'y')").sql;
+    expect(sql).toContain("WHERE (`region` = '') AND (`station` != 'a' AND `station` != '') AND (`station` IN ('x', 'y')) GROUP BY");
+  });
+
+  it('counts merged rows', () => {
+    expect(tr('SELECT count(*) FROM air').sql).toBe('SELECT count() AS c7 FROM (SELECT `time` AS c0 FROM `db1`.`air` GROUP BY `time`, `station`, `region`)');
+  });
+
+  it('groups by a SELECT alias of date_bin', () => {
+    expect(tr("SELECT date_bin(INTERVAL '1 hour', time) AS h, max(pressure) FROM air GROUP BY h").sql).toBe(
+      'SELECT (c0 - ((c0 % 3600000000000) + 3600000000000) % 3600000000000) AS c7, max(c4) AS c8 FROM (SELECT `time` AS c0, argMax(`pressure`, `__cnosdb_version`) AS c4 ' +
+        'FROM `db1`.`air` GROUP BY `time`, `station`, `region`) GROUP BY (c0 - ((c0 % 3600000000000) + 3600000000000) % 3600000000000)',
+    );
+  });
+
+  it('converts time literals and now() to integers in the table precision', () => {
+    const sql = tr("SELECT time FROM air_ms WHERE time > now() - INTERVAL '1 hour' AND time <= '2023-11-14 22:13:20.0019' LIMIT 10 OFFSET 20").sql;
+    expect(sql).toBe(
+      'SELECT c0 AS c7 FROM (SELECT `time` AS c0 FROM `db1`.`air_ms` WHERE (`time` > 1699996400000) AND (`time` <= 1700000000001) ' +
+        'GROUP BY `time`, `station`, `region`) LIMIT 20, 10',
+    );
+  });
+
+  it('implements three-valued AND/OR outside filters', () => {
+    expect(tr('SELECT ok AND temperature > 1 AS hot FROM air').sql).toMatch(
+      /^SELECT arrayElement\(\['false', 'true'\], multiIf\(c5 = 0 OR \(c3 > 1\) = 0, 0, isNull\(c5\) OR isNull\(\(c3 > 1\)\), NULL, 1\) \+ 1\) AS c7 FROM /,
+    );
+  });
+
+  it('translates CASE with an operand to multiIf with explicit casts', () => {
+    expect(tr("SELECT CASE station WHEN 'a' THEN 1 ELSE 2.5 END AS x FROM air").sql).toMatch(/^SELECT multiIf\(c1 = 'a', 1, 2.5\) AS c7 FROM /);
+    expect(tr('SELECT CASE WHEN pressure > 1 THEN pressure ELSE temperature END AS x FROM air').sql).toMatch(
+      /^SELECT multiIf\(\(c4 > 1\), toFloat64\(c4\), c3\) AS c7 FROM /,
+    );
+  });
+
+  it('joins through USING keys, one join per SELECT', () => {
+    expect(tr('SELECT a.station, b.note FROM air a JOIN air b ON a.station = b.station').sql).toBe(
+      'SELECT c1 AS c15, c13 AS c16 FROM (SELECT c1, c13 FROM (SELECT c0, c1, c1 AS c14 FROM (SELECT `time` AS c0, nullIf(`station`, \'\') AS c1 FROM `db1`.`air` ' +
+        'GROUP BY `time`, `station`, `region`)) ALL INNER JOIN (SELECT c7, c8, c13, c8 AS c14 FROM (SELECT `time` AS c7, nullIf(`station`, \'\') AS c8, ' +
+        'argMax(`note`, `__cnosdb_version`) AS c13 FROM `db1`.`air` GROUP BY `time`, `station`, `region`)) USING (c14)) SETTINGS join_use_nulls = 1',
+    );
+  });
+
+  it('casts UNION ALL branches to the common type under fresh aliases', () => {
+    expect(tr('SELECT pressure FROM air UNION ALL SELECT temperature FROM air').sql).toBe(
+      'SELECT toFloat64(c7) AS c16 FROM (SELECT c4 AS c7 FROM (SELECT `time` AS c0, argMax(`pressure`, `__cnosdb_version`) AS c4 FROM `db1`.`air` ' +
+        'GROUP BY `time`, `station`, `region`)) UNION ALL SELECT c11 AS c15 FROM (SELECT `time` AS c8, argMax(`temperature`, `__cnosdb_version`) AS c11 ' +
+        'FROM `db1`.`air` GROUP BY `time`, `station`, `region`)',
+    );
+  });
+
+  it('avoids aliases that collide with column names and escapes identifiers', () => {
+    expect(tr('SELECT c0, c1 FROM tricky').sql).toBe(
+      "SELECT c3 AS c5, c4 AS c6 FROM (SELECT `time` AS c2, nullIf(`c0`, '') AS c3, argMax(`c1`, `__cnosdb_version`) AS c4 FROM `db\\`1`.`tricky` GROUP BY `time`, `c0`)",
+    );
+  });
+
+  it('translates SELECT without FROM', () => {
+    expect(tr("SELECT 1, 'a' || 'b', true, NULL")).toEqual({
+      sql: "SELECT 1 AS c0, concat('a', 'b') AS c1, arrayElement(['false', 'true'], 1 + 1) AS c2, NULL AS c3",
+      columns: [
+        { name: 'Int64(1)', type: 'BIGINT' },
+        { name: 'Utf8("a") || Utf8("b")', type: 'STRING' },
+        { name: 'Boolean(true)', type: 'BOOLEAN' },
+        { name: 'NULL', type: 'STRING' },
+      ],
+    });
+  });
+
+  it('uses arrayReduce for DISTINCT sums, which ClickHouse 18.16 lacks as a combinator', () => {
+    expect(tr('SELECT sum(DISTINCT pressure), count(DISTINCT station) FROM air').sql).toMatch(
+      /^SELECT if\(count\(c4\) = 0, NULL, arrayReduce\('sum', groupUniqArray\(c4\)\)\) AS c7, uniqExact\(c1\) AS c8 FROM /,
+    );
+  });
+});
+
+describe('translateSelect: DataFusion output names and types', () => {
+  it.each([
+    ['SELECT 1', ['Int64(1)'], ['BIGINT']],
+    ['SELECT count(*) FROM air', ['COUNT(UInt8(1))'], ['BIGINT']],
+    ['SELECT count(pressure), count(DISTINCT station) FROM air', ['COUNT(air.pressure)', 'COUNT(DISTINCT air.station)'], ['BIGINT', 'BIGINT']],
+    ['SELECT avg(pressure), sum(pressure), sum(temperature), min(time) FROM air', ['AVG(air.pressure)', 'SUM(air.pressure)', 'SUM(air.temperature)', 'MIN(air.time)'], ['DOUBLE', 'BIGINT', 'DOUBLE', 'TIMESTAMP(NANOSECOND)']],
+    ['SELECT pressure + 1, pressure / 2, temperature * pressure, -pressure FROM air', ['air.pressure + Int64(1)', 'air.pressure / Int64(2)', 'air.temperature * air.pressure', '(- air.pressure)'], ['BIGINT', 'BIGINT', 'DOUBLE', 'BIGINT']],
+    ['SELECT pressure > 1, station = \'a\', note IS NULL FROM air', ['air.pressure > Int64(1)', 'air.station = Utf8("a")', 'air.note IS NULL'], ['BOOLEAN', 'BOOLEAN', 'BOOLEAN']],
+    ['SELECT v.time, v.station FROM air AS v', ['time', 'station'], ['TIMESTAMP(NANOSECOND)', 'STRING']],
+    ['SELECT pressure AS p, CAST(pressure AS DOUBLE) FROM air', ['p', 'air.pressure'], ['BIGINT', 'DOUBLE']],
+    ['SELECT lower(station), length(note), round(temperature, 1) FROM air', ['lower(air.station)', 'character_length(air.note)', 'round(air.temperature,Int64(1))'], ['STRING', 'BIGINT', 'DOUBLE']],
+    ['SELECT first(time, temperature) FROM air', ['first(air.time,air.temperature)'], ['DOUBLE']],
+    ["SELECT date_bin(INTERVAL '1 minute', time) FROM air_ms", ['date_bin(IntervalDayTime("60000"),air_ms.time)'], ['TIMESTAMP(MILLISECOND)']],
+    ["SELECT note LIKE 'a%' FROM air", ['air.note LIKE Utf8("a%") '], ['BOOLEAN']],
+    ['SELECT pressure IN (1, 2) FROM air', ['air.pressure IN (Map { iter: Iter([Literal(Int64(1)), Literal(Int64(2))]) })'], ['BOOLEAN']],
+    ["SELECT CASE WHEN ok THEN 'y' END FROM air", ['CASE WHEN air.ok THEN Utf8("y") END'], ['STRING']],
+    ['SELECT time FROM public.air', ['time'], ['TIMESTAMP(NANOSECOND)']],
+    ['SELECT public.air.pressure + 1 FROM public.air', ['public.air.pressure + Int64(1)'], ['BIGINT']],
+    ['SELECT 1.5, now()', ['Float64(1.5)', 'now()'], ['DOUBLE', 'TIMESTAMP(NANOSECOND)']],
+  ])('%s', (sql, expectedNames, expectedTypes) => {
+    expect(names(sql)).toEqual(expectedNames);
+    expect(types(sql)).toEqual(expectedTypes);
+  });
+
+  it('keeps inner qualifiers through subqueries and applies the subquery alias', () => {
+    expect(names('SELECT * FROM (SELECT station, pressure + 1 FROM air) AS s')).toEqual(['station', 'air.pressure + Int64(1)']);
+    expect(names('SELECT s.station FROM (SELECT station FROM air) s')).toEqual(['station']);
+    expect(names('WITH w AS (SELECT max(pressure) AS m FROM air) SELECT m + 1 FROM w')).toEqual(['w.m + Int64(1)']);
+  });
+});
+
+describe('translateSelect: errors', () => {
+  it('reports unknown columns with DataFusion wording', () => {
+    const err = error('SELECT x FROM air');
+    expect(err.code).toBe('010001');
+    expect(err.message).toBe(
+      'Datafusion: Schema error: No field named x. Valid fields are air.time, air.station, air.region, air.temperature, air.pressure, air.ok, air.note.',
+    );
+    expect(error('SELECT "X" FROM tricky').message).toBe('Datafusion: Schema error: No field named "X". Valid fields are tricky.time, tricky.c0, tricky.c1.');
+    expect(error('SELECT q.time FROM air').message).toMatch(/^Datafusion: Schema error: No field named q.time. Valid fields are air.time, /);
+    expect(error('SELECT x').message).toBe('Datafusion: Schema error: No field named x.');
+  });
+
+  it('reports unknown tables so the caller can add tenant and database', () => {
+    const err = error('SELECT * FROM nope');
+    expect(err).toBeInstanceOf(TableNotFoundError);
+    expect(err.code).toBe('030019');
+    expect((err as TableNotFoundError).messageFor('cnosdb', 'public')).toBe('Table not found: "cnosdb.public.nope"');
+    expect((error('SELECT * FROM other.air') as TableNotFoundError).messageFor('cnosdb', 'public')).toBe('Table not found: "cnosdb.other.air"');
+  });
+
+  it('rejects non-aggregated columns in aggregate queries', () => {
+    expect(error('SELECT station, count(*) FROM air').message).toBe(
+      'Datafusion: Error during planning: Projection references non-aggregate values: Expression air.station could not be resolved from available columns: COUNT(UInt8(1))',
+    );
+    expect(error('SELECT temperature FROM air GROUP BY station').message).toBe(
+      'Datafusion: Error during planning: Projection references non-aggregate values: Expression air.temperature could not be resolved from available columns: air.station',
+    );
+  });
+
+  it('reports ambiguous and duplicate names', () => {
+    expect(error('SELECT station FROM air a, air_ms b').message).toBe('Datafusion: Schema error: Ambiguous reference to unqualified field station');
+    expect(error('SELECT pressure, pressure FROM air').message).toContain('Projections require unique expression names');
+  });
+
+  it('reports bad time literals, bad types and unsupported features', () => {
+    expect(error("SELECT time FROM air WHERE time > 'yesterday'").message).toBe(
+      "Arrow: Parser error: Error parsing timestamp from 'yesterday': error parsing date",
+    );
+    expect(error('SELECT ok + 1 FROM air').message).toBe(
+      'Datafusion: Error during planning: Cannot coerce arithmetic expression Boolean + Int64 to valid types',
+    );
+    expect(error('SELECT count() FROM air').message).toBe('Datafusion: Error during planning: The function Count expects at least one argument');
+    expect(error('SELECT nosuch(1)').message).toBe("Datafusion: Error during planning: Invalid function 'nosuch'");
+    expect(error('SELECT time FROM air WHERE count(*) > 1').message).toContain('Aggregate functions are not allowed in the WHERE clause');
+    expect(error('SELECT 1 LIMIT -1').message).toBe('Datafusion: Error during planning: LIMIT must not be negative');
+    const ni = error('SELECT a.time FROM air a LEFT JOIN air b ON a.pressure > b.pressure');
+    expect(ni.code).toBe('010005');
+    expect(ni.message).toBe('This feature is not implemented: LEFT JOIN without an equality condition');
+  });
+});
+
+describe('referencedTables', () => {
+  it('lists stored tables, not CTEs, including subqueries and joins', () => {
+    const st = parseStatement(
+      'WITH w AS (SELECT * FROM a1) SELECT * FROM w JOIN public.a2 ON w.x = a2.x WHERE y IN (SELECT y FROM a3) UNION ALL SELECT * FROM (SELECT 1 FROM "A4") s',
+    );
+    expect(referencedTables(st)).toEqual(['a1', 'public.a2', 'a3', 'A4']);
+    expect(referencedTableRefs(st)[1]).toEqual({ name: 'a2', database: 'public' });
+  });
+});
