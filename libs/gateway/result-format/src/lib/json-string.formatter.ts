@@ -1,5 +1,7 @@
 // serde_json escapes only `"`, `\` and C0 controls; `/`, DEL, non-ASCII, U+2028/9 stay raw.
+// eslint-disable-next-line no-control-regex -- matching C0 controls is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex -- matching C0 controls is the point
 const ESCAPABLE = /["\\\u0000-\u001f]/g;
 
 const SHORT_ESCAPES: Record<string, string> = {

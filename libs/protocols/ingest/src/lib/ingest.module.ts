@@ -2,7 +2,6 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { LineProtocolWriter, RowSink } from '@cnosdb/contracts';
 import { LineProtocolIngestService } from './line-protocol-ingest.service';
 import { LineProtocolGrpcServer } from './line-protocol.grpc-server';
-import { KafkaRowSink } from './kafka-row.sink';
 
 /**
  * The protocol parsers' write path. `sink` decides where rows go: KafkaRowSink for the

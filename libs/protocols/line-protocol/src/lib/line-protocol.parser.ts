@@ -18,6 +18,7 @@ import {
   parseU64Words,
 } from './number-parse.util';
 import {
+  ByteKey,
   FieldBuilder,
   KeyEntry,
   ParsedTable,
@@ -74,19 +75,13 @@ class SeriesEntry {
   guess: KeyEntry[] = [];
   /** The series of the line that followed this one last time: the prediction for the next line. */
   succ: SeriesEntry | undefined = undefined;
-  /** The key bytes as little-endian 32-bit words (the tail bytes are in `key`). */
-  readonly words: Int32Array;
 
   constructor(
-    readonly key: Buffer,
+    readonly key: ByteKey,
     readonly table: TableBuilder,
     readonly tags: TagSet,
     public next: SeriesEntry | undefined,
-  ) {
-    const n = key.length >> 2;
-    this.words = new Int32Array(n);
-    for (let k = 0; k < n; k++) this.words[k] = key.readInt32LE(4 * k);
-  }
+  ) {}
 }
 
 /** A field value decoded by the state machine, waiting for its line to complete. */
@@ -110,7 +105,10 @@ function isAsciiWhitespace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9 || c === 12;
 }
 
-function equalBytes(buf: Buffer, at: number, key: Buffer): boolean {
+/** Word reads in native order, so that they compare with Int32Array views of copied bytes. */
+const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function equalBytes(buf: Uint8Array, at: number, key: Uint8Array): boolean {
   const n = key.length;
   for (let k = 0; k < n; k++) {
     if (buf[at + k] !== key[k]) return false;
@@ -124,65 +122,74 @@ function hashBytes(buf: Buffer, s: number, e: number): number {
   return h;
 }
 
-/** Hash of a measurement+tag-set spelling, read four bytes at a time. */
+/** The hash ByteKey.hash() gives for a copy of [s, e), read four bytes at a time. */
 function hashSegment(dv: DataView, buf: Buffer, s: number, e: number): number {
   let h = FNV_BASIS;
   let k = s;
-  for (; k + 4 <= e; k += 4) h = Math.imul(h ^ dv.getInt32(k, true), FNV_PRIME);
+  for (; k + 4 <= e; k += 4) h = Math.imul(h ^ dv.getInt32(k, NATIVE_LE), FNV_PRIME);
   for (; k < e; k++) h = Math.imul(h ^ buf[k], FNV_PRIME);
   return h;
 }
 
-/** True when the bytes at i are this key spelling followed by '='. */
-function sameKey(dv: DataView, buf: Buffer, i: number, end: number, ke: KeyEntry): boolean {
-  const key = ke.bytes;
-  const n = key.length;
-  if (i + n >= end || buf[i + n] !== 61) return false;
-  const words = ke.words;
+/** True when the n bytes at i equal the key (n == key length). */
+function sameBytes(dv: DataView, buf: Buffer, i: number, key: ByteKey): boolean {
+  const words = key.words;
   const nw = words.length;
   for (let w = 0; w < nw; w++) {
-    if (dv.getInt32(i + 4 * w, true) !== words[w]) return false;
+    if (dv.getInt32(i + 4 * w, NATIVE_LE) !== words[w]) return false;
   }
-  for (let k = nw * 4; k < n; k++) {
-    if (buf[i + k] !== key[k]) return false;
+  const bytes = key.bytes;
+  for (let k = nw * 4; k < bytes.length; k++) {
+    if (buf[i + k] !== bytes[k]) return false;
   }
   return true;
+}
+
+/** True when the bytes at i are this key spelling followed by '='. */
+function sameKey(dv: DataView, buf: Buffer, i: number, end: number, ke: KeyEntry): boolean {
+  const n = ke.key.bytes.length;
+  if (i + n >= end || buf[i + n] !== 61) return false;
+  return sameBytes(dv, buf, i, ke.key);
 }
 
 function sameSegment(dv: DataView, buf: Buffer, s: number, e: number, se: SeriesEntry): boolean {
-  const key = se.key;
-  if (key.length !== e - s) return false;
-  const words = se.words;
-  const nw = words.length;
-  for (let w = 0; w < nw; w++) {
-    if (dv.getInt32(s + 4 * w, true) !== words[w]) return false;
-  }
-  for (let k = nw * 4; k < key.length; k++) {
-    if (buf[s + k] !== key[k]) return false;
-  }
-  return true;
+  return se.key.bytes.length === e - s && sameBytes(dv, buf, s, se.key);
 }
 
-const NON_BMP_ORDER = /[\uD800-\uFFFF]/;
-
-/** Rust's str ordering (UTF-8 bytes); JS code-unit order agrees unless surrogates meet U+E000.. */
+/**
+ * Rust's str ordering (UTF-8 bytes). UTF-16 code-unit order agrees with it except where a
+ * surrogate (U+D800..DFFF) meets U+E000..FFFF, so only then compare the UTF-8 bytes.
+ */
 function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  if (NON_BMP_ORDER.test(a) || NON_BMP_ORDER.test(b)) {
-    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(k);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a.slice(k), 'utf8'), Buffer.from(b.slice(k), 'utf8'));
   }
-  return a < b ? -1 : 1;
+  return a.length - b.length;
 }
 
-/** Stable sort by key, then keep the first of equal keys (Rust's sort_by + dedup_by). */
-function sortDedup<T>(items: T[], keyOf: (t: T) => string): T[] {
-  if (items.length < 2) return items;
-  items.sort((x, y) => compareKeys(keyOf(x), keyOf(y)));
-  const out: T[] = [items[0]];
-  for (let k = 1; k < items.length; k++) {
-    if (keyOf(items[k]) !== keyOf(out[out.length - 1])) out.push(items[k]);
+/** Stable sort by key (insertion sort: lines have few keys), then keep the first of equal keys. */
+function sortDedup<T extends { key: string }>(items: T[]): T[] {
+  const n = items.length;
+  for (let i = 1; i < n; i++) {
+    const x = items[i];
+    let j = i - 1;
+    while (j >= 0 && compareKeys(items[j].key, x.key) > 0) {
+      items[j + 1] = items[j];
+      j--;
+    }
+    items[j + 1] = x;
   }
-  return out;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m === 0 || items[i].key !== items[m - 1].key) items[m++] = items[i];
+  }
+  items.length = m;
+  return items;
 }
 
 let scratch = Buffer.allocUnsafe(256);
@@ -191,9 +198,30 @@ function scratchOf(n: number): Buffer {
   return scratch;
 }
 
+const INTERN_SIZE = 4096;
+const INTERN_MAX_LEN = 48;
+const internBytes: (Buffer | undefined)[] = new Array<Buffer | undefined>(INTERN_SIZE).fill(undefined);
+const internStrs: string[] = new Array<string>(INTERN_SIZE).fill('');
+
+/**
+ * UTF-8 text of [s, e); short texts go through a small direct-mapped cache, since names and tag
+ * values repeat from line to line and a decode is an allocation and a native call.
+ */
+function decode(buf: Buffer, s: number, e: number): string {
+  const n = e - s;
+  if (n > INTERN_MAX_LEN || n === 0) return n === 0 ? '' : buf.toString('utf8', s, e);
+  const slot = hashBytes(buf, s, e) & (INTERN_SIZE - 1);
+  const cached = internBytes[slot];
+  if (cached !== undefined && cached.length === n && equalBytes(buf, s, cached)) return internStrs[slot];
+  const str = buf.toString('utf8', s, e);
+  internBytes[slot] = Buffer.from(buf.subarray(s, e));
+  internStrs[slot] = str;
+  return str;
+}
+
 /** CnosDB's `escape`: drops the backslash before ',', ' ' and '='; an unescaped one is an error. */
 function unescapeKey(buf: Buffer, s: number, e: number, needUnescape: boolean): string {
-  if (!needUnescape || s >= e) return buf.toString('utf8', s, e);
+  if (!needUnescape || s >= e) return decode(buf, s, e);
   const out = scratchOf(e - s);
   let n = 0;
   for (let k = s; k < e - 1; k++) {
@@ -452,7 +480,7 @@ export class LineProtocolParser {
   private smPos = 0;
   private smSegEnd = -1;
   private smTable = '';
-  private smTags: [string, string][] = [];
+  private smTags: { key: string; val: string }[] = [];
   private smFields: PendingField[] = [];
 
   constructor(opts: { defaultTime: bigint }) {
@@ -591,7 +619,7 @@ export class LineProtocolParser {
     const words = this.lastTsWords;
     const nw = n >> 2;
     for (let w = 0; w < nw; w++) {
-      if (dv.getInt32(ts + 4 * w, true) !== words[w]) return false;
+      if (dv.getInt32(ts + 4 * w, NATIVE_LE) !== words[w]) return false;
     }
     const last = this.lastTs;
     for (let k = nw * 4; k < n; k++) {
@@ -650,7 +678,7 @@ export class LineProtocolParser {
       let ke: KeyEntry | undefined = keys === guess && nf < guess.length ? guess[nf] : undefined;
       let v: number;
       if (ke !== undefined && sameKey(dv, buf, i, end, ke)) {
-        v = i + ke.bytes.length + 1;
+        v = i + ke.key.bytes.length + 1;
       } else {
         if (keys === guess) {
           keys = this.lineKeys;
@@ -667,7 +695,7 @@ export class LineProtocolParser {
         if (j >= end) return this.undo(keys, nf, r, seq);
         const kl = j - i;
         ke = table.keyCache.get(kh);
-        while (ke !== undefined && !(ke.bytes.length === kl && equalBytes(buf, i, ke.bytes))) ke = ke.next;
+        while (ke !== undefined && !(ke.key.bytes.length === kl && equalBytes(buf, i, ke.key.bytes))) ke = ke.next;
         if (ke === undefined) return this.undo(keys, nf, r, seq);
         keys[nf] = ke;
         v = j + 1;
@@ -709,7 +737,7 @@ export class LineProtocolParser {
         tsHi = W[1];
         if (tl <= this.lastTs.length) {
           buf.copy(this.lastTs, 0, ts, j);
-          for (let w = 0; w < tl >> 2; w++) this.lastTsWords[w] = dv.getInt32(ts + 4 * w, true);
+          for (let w = 0; w < tl >> 2; w++) this.lastTsWords[w] = dv.getInt32(ts + 4 * w, NATIVE_LE);
           this.lastTsLen = tl;
           this.lastTsLo = tsLo;
           this.lastTsHi = tsHi;
@@ -828,7 +856,7 @@ export class LineProtocolParser {
           } else if (c === 44 || c === 32) {
             const key = unescapeKey(buf, keyS, keyE, keyEsc);
             const val = unescapeKey(buf, valS, i, valEsc);
-            this.smTags.push([key, val]);
+            this.smTags.push({ key, val });
             if (c === 44) {
               keyS = i + 1;
               keyE = -1;
@@ -974,13 +1002,13 @@ export class LineProtocolParser {
 
   /** Sorts and dedups the line, checks it against the request's schema, writes the row, caches. */
   private smCommit(buf: Buffer, ls: number, tsLo: number, tsHi: number): void {
-    const tags = sortDedup(this.smTags, (t) => t[0]);
-    const fields = sortDedup(this.smFields.slice(), (f) => f.key);
+    const tags = sortDedup(this.smTags);
+    const fields = sortDedup(this.smFields.slice());
     const table = this.tableOf(this.smTable);
 
     const tagCols: TagBuilder[] = [];
     const tagVals: string[] = [];
-    for (const [k, v] of tags) {
+    for (const { key: k, val: v } of tags) {
       let col = table.tagByName.get(k);
       if (col === undefined) {
         const field = table.fieldByName.get(k);
@@ -1050,9 +1078,9 @@ export class LineProtocolParser {
     const h = hashBytes(buf, s, e);
     const head = table.keyCache.get(h);
     for (let k = head; k !== undefined; k = k.next) {
-      if (k.bytes.length === e - s && equalBytes(buf, s, k.bytes)) return;
+      if (k.key.bytes.length === e - s && equalBytes(buf, s, k.key.bytes)) return;
     }
-    table.keyCache.set(h, new KeyEntry(Buffer.from(buf.subarray(s, e)), col, head));
+    table.keyCache.set(h, new KeyEntry(new ByteKey(buf, s, e), col, head));
   }
 
   private cacheSeries(buf: Buffer, s: number, e: number, table: TableBuilder, tags: TagSet): void {
@@ -1062,15 +1090,14 @@ export class LineProtocolParser {
       this.seriesCount = 0;
       this.seriesBytes = 0;
     }
-    const key = Buffer.from(buf.subarray(s, e));
-    const kdv = new DataView(key.buffer, key.byteOffset, key.length);
-    const h = hashSegment(kdv, key, 0, key.length);
+    const key = new ByteKey(buf, s, e);
+    const h = key.hash();
     const head = this.series.get(h);
     for (let k = head; k !== undefined; k = k.next) {
-      if (sameSegment(kdv, key, 0, key.length, k)) return;
+      if (k.key.bytes.length === e - s && equalBytes(buf, s, k.key.bytes)) return;
     }
     this.series.set(h, new SeriesEntry(key, table, tags, head));
     this.seriesCount++;
-    this.seriesBytes += key.length + 64;
+    this.seriesBytes += e - s + 128;
   }
 }

@@ -180,20 +180,40 @@ export class FieldBuilder {
   }
 }
 
-/** A raw field-key spelling (bytes before '=') already resolved to its column. */
-export class KeyEntry {
-  /** The bytes as little-endian 32-bit words (the tail bytes are in `bytes`). */
+/**
+ * A copy of some bytes in a 4-aligned buffer, also readable as native-endian 32-bit words (the
+ * last len % 4 bytes only through `bytes`), for fast comparisons against DataView reads.
+ */
+export class ByteKey {
+  readonly bytes: Uint8Array;
   readonly words: Int32Array;
 
+  constructor(src: Uint8Array, s: number, e: number) {
+    const n = e - s;
+    const ab = new ArrayBuffer((n + 3) & ~3);
+    this.bytes = new Uint8Array(ab, 0, n);
+    this.bytes.set(src.subarray(s, e));
+    this.words = new Int32Array(ab, 0, n >> 2);
+  }
+
+  /** FNV-1a over the words, then the tail bytes. */
+  hash(): number {
+    let h = 0x811c9dc5 | 0;
+    const w = this.words;
+    for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w[k], 0x01000193);
+    const b = this.bytes;
+    for (let k = w.length * 4; k < b.length; k++) h = Math.imul(h ^ b[k], 0x01000193);
+    return h;
+  }
+}
+
+/** A raw field-key spelling (bytes before '=') already resolved to its column. */
+export class KeyEntry {
   constructor(
-    readonly bytes: Buffer,
+    readonly key: ByteKey,
     readonly col: FieldBuilder,
     public next: KeyEntry | undefined,
-  ) {
-    const n = bytes.length >> 2;
-    this.words = new Int32Array(n);
-    for (let k = 0; k < n; k++) this.words[k] = bytes.readInt32LE(4 * k);
-  }
+  ) {}
 }
 
 /** Builders of one measurement. Column definitions outlive drains: they carry the request's schema. */

@@ -5,7 +5,7 @@ import {
   Catalog,
   CatalogTable,
   parseStatement,
-  referencedTables,
+  referencedTableRefs,
   splitStatements,
   SqlParseError,
   SqlSemanticError,
@@ -50,24 +50,34 @@ export class QueryEngineService extends SqlExecutor {
     }
     if (statement.kind !== 'select') throw Errors.unsupported(`statement ${statement.keyword ?? ''}`.trim());
 
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
     const { timedOut } = await this.barrier.wait();
     const db = await this.metadata.getDatabase(ctx.tenant, ctx.database);
     if (!db) throw Errors.databaseNotFound(ctx.database);
     const loc = { tenant: ctx.tenant, database: ctx.database, chDatabase: db.chDatabase, precision: db.options.precision };
 
+    // Tables may be qualified with a database of the caller's tenant; another tenant's
+    // data is never looked up, so it reads as "not found".
     const tables = new Map<string, CatalogTable>();
-    for (const name of referencedTables(statement)) {
-      const schema = await this.schemas.getTable(loc, name, true);
-      if (schema) tables.set(name, toCatalogTable(schema, db.options.precision));
+    const key = (name: string, database?: string) => `${database ?? ctx.database}\u0000${name}`;
+    for (const ref of referencedTableRefs(statement)) {
+      if (ref.tenant !== undefined && ref.tenant !== ctx.tenant) continue;
+      const refDb = ref.database === undefined ? db : await this.metadata.getDatabase(ctx.tenant, ref.database);
+      if (!refDb) continue;
+      const refLoc = { ...loc, database: refDb.name, chDatabase: refDb.chDatabase, precision: refDb.options.precision };
+      const schema = await this.schemas.getTable(refLoc, ref.name, true);
+      if (schema) tables.set(key(ref.name, ref.database), toCatalogTable(schema, refDb.options.precision));
     }
-    const catalog: Catalog = { table: (name) => tables.get(name) };
+    const catalog: Catalog = {
+      table: (name, database, tenant) => (tenant !== undefined && tenant !== ctx.tenant ? undefined : tables.get(key(name, database))),
+    };
 
     let translated;
     try {
-      translated = translateSelect(statement, catalog);
+      translated = translateSelect(statement, catalog, { now: nowNs });
     } catch (err) {
-      if (err instanceof TableNotFoundError) throw Errors.tableNotFound(ctx.tenant, ctx.database, err.table);
-      if (err instanceof SqlSemanticError) throw new CnosError(422, err.code ?? '010001', err.message);
+      if (err instanceof TableNotFoundError) throw new CnosError(422, err.code, err.messageFor(ctx.tenant, ctx.database));
+      if (err instanceof SqlSemanticError) throw new CnosError(422, err.code, err.message);
       throw err;
     }
 

@@ -20,7 +20,6 @@ interface JsTopology {
 
 // The same process supervisor that `npm run start:distributed` uses, so the tests run the
 // system exactly as a user does (compiled apps from dist/, real Kafka and ClickHouse).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const topology = require(path.resolve(__dirname, '../../../../../tools/scripts/topology.js')) as {
   startStandalone(o: object): Promise<JsTopology>;
   startDistributed(o: object): Promise<JsTopology>;
