@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig, AppConfig } from '@cnosdb/shared/config';
 import { createLogger, Logger, LoggingModule, PinoNestLogger } from '@cnosdb/shared/logging';
 import { HealthServer } from '@cnosdb/shared/health';
-import { IngestModule, KafkaRowSink, LineProtocolGrpcServer } from '@cnosdb/protocols/ingest';
+import { IngestModule, LineProtocolGrpcServer } from '@cnosdb/protocols/ingest';
+import { KafkaRowSink } from '@cnosdb/shared/kafka';
 import { ClickHouseModule, ClickHouseService, MetadataStore, prepareClickHouse } from '@cnosdb/storage/clickhouse';
 
 /** Line-protocol parser service: gRPC in, Kafka out. */

@@ -1,1 +1,2 @@
 export * from './lib/kafka.factory';
+export * from './lib/kafka-row.sink';

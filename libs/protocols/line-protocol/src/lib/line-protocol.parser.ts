@@ -6,33 +6,14 @@ import {
   unexpectedEnd,
   unexpectedToken,
 } from './line-protocol.errors';
-import {
-  F,
-  HI,
-  LO,
-  POW10,
-  W,
-  parseF64,
-  parseI64PrefixWords,
-  parseI64Words,
-  parseU64Words,
-} from './number-parse.util';
-import {
-  ByteKey,
-  FieldBuilder,
-  KeyEntry,
-  ParsedTable,
-  T_BOOL,
-  T_F64,
-  T_I64,
-  T_STRING,
-  T_U64,
-  TAG_TYPE_NAME,
-  TYPE_NAMES,
-  TableBuilder,
-  TagBuilder,
-  TagSet,
-} from './table.builder';
+import * as numberParse from './number-parse.util';
+import * as tableBuilder from './table.builder';
+import { ByteKey, FieldBuilder, KeyEntry, TableBuilder, TagBuilder, TagSet } from './table.builder';
+import type { ParsedTable } from './table.builder';
+
+// Imported bindings compile to getters on the module object; hot code reads these local copies.
+const { F, HI, LO, POW10, W, parseF64, parseI64PrefixWords, parseI64Words, parseU64Words } = numberParse;
+const { T_BOOL, T_F64, T_I64, T_STRING, T_U64, TAG_TYPE_NAME, TYPE_NAMES } = tableBuilder;
 
 /*
  * Two parsers in one:
@@ -82,6 +63,57 @@ class SeriesEntry {
     readonly tags: TagSet,
     public next: SeriesEntry | undefined,
   ) {}
+}
+
+/** A measurement+tag-set spelling decoded once, shared by all parsers of the process. */
+class DecodedSeries {
+  constructor(
+    readonly key: ByteKey,
+    readonly table: string,
+    /** Sorted and deduplicated, as the state machine leaves them. */
+    readonly tagKeys: string[],
+    readonly tagVals: string[],
+    public next: DecodedSeries | undefined,
+  ) {}
+}
+
+/**
+ * Process-wide cache of decoded spellings, so that a request whose series were seen by an
+ * earlier request skips the state machine for them (a parser lives for one request). Two
+ * generations give an LRU-like bound: when the young one is full it becomes the old one.
+ */
+const SHARED_GENERATION = 16384;
+const SHARED_GENERATION_BYTES = 4 << 20;
+let sharedYoung = new Map<number, DecodedSeries>();
+let sharedOld = new Map<number, DecodedSeries>();
+let sharedYoungCount = 0;
+let sharedYoungBytes = 0;
+
+function sharedFind(map: Map<number, DecodedSeries>, h: number, dv: DataView, buf: Buffer, s: number, e: number): DecodedSeries | undefined {
+  let d = map.get(h);
+  while (d !== undefined && !(d.key.bytes.length === e - s && sameBytes(dv, buf, s, d.key))) d = d.next;
+  return d;
+}
+
+function sharedGet(h: number, dv: DataView, buf: Buffer, s: number, e: number): DecodedSeries | undefined {
+  const d = sharedFind(sharedYoung, h, dv, buf, s, e);
+  if (d !== undefined) return d;
+  const old = sharedFind(sharedOld, h, dv, buf, s, e);
+  if (old !== undefined) sharedPut(h, new DecodedSeries(old.key, old.table, old.tagKeys, old.tagVals, undefined));
+  return old;
+}
+
+function sharedPut(h: number, d: DecodedSeries): void {
+  if (sharedYoungCount >= SHARED_GENERATION || sharedYoungBytes >= SHARED_GENERATION_BYTES) {
+    sharedOld = sharedYoung;
+    sharedYoung = new Map();
+    sharedYoungCount = 0;
+    sharedYoungBytes = 0;
+  }
+  d.next = sharedYoung.get(h);
+  sharedYoung.set(h, d);
+  sharedYoungCount++;
+  sharedYoungBytes += d.key.bytes.length + 64 * (d.tagKeys.length + 1);
 }
 
 /** A field value decoded by the state machine, waiting for its line to complete. */
@@ -277,10 +309,6 @@ function isBoolWord(buf: Buffer, s: number, e: number): boolean {
   }
 }
 
-// Local copies of the word order (module-level constants are cheaper on the hot path).
-const LO_ = LO;
-const HI_ = HI;
-
 /**
  * Scans a plain field value at v (number, `"string"` without backslashes, boolean) that is
  * followed by a value terminator; returns the terminator's index, or -1 to let the state machine
@@ -324,8 +352,8 @@ function fastValue(buf: Buffer, v: number, end: number, col: FieldBuilder, r: nu
       if (write) {
         if (col.type !== T_I64) return -1;
         const w = col.w32;
-        w[2 * r + LO_] = lo;
-        w[2 * r + HI_] = hi;
+        w[2 * r + LO] = lo;
+        w[2 * r + HI] = hi;
         col.present[r] = 1;
       }
       return q;
@@ -387,8 +415,8 @@ function fastValue(buf: Buffer, v: number, end: number, col: FieldBuilder, r: nu
       if (write) {
         if (col.type !== T_U64) return -1;
         const w = col.w32;
-        w[2 * r + LO_] = lo;
-        w[2 * r + HI_] = hi;
+        w[2 * r + LO] = lo;
+        w[2 * r + HI] = hi;
         col.present[r] = 1;
       }
       return q;
@@ -650,9 +678,15 @@ export class LineProtocolParser {
     const prev = this.prevSeries;
     let se = prev === undefined ? undefined : prev.succ;
     if (se === undefined || !sameSegment(dv, buf, ls, i, se)) {
-      se = this.series.get(hashSegment(dv, buf, ls, i));
+      const h = hashSegment(dv, buf, ls, i);
+      se = this.series.get(h);
       while (se !== undefined && !sameSegment(dv, buf, ls, i, se)) se = se.next;
-      if (se === undefined) return BAIL;
+      if (se === undefined) {
+        const d = sharedGet(h, dv, buf, ls, i);
+        if (d === undefined) return BAIL;
+        se = this.adopt(d, h);
+        if (se === undefined) return BAIL;
+      }
       if (prev !== undefined) prev.succ = se;
     }
 
@@ -748,8 +782,8 @@ export class LineProtocolParser {
     }
 
     const t32 = table.t32;
-    t32[2 * r + LO_] = tsLo;
-    t32[2 * r + HI_] = tsHi;
+    t32[2 * r + LO] = tsLo;
+    t32[2 * r + HI] = tsHi;
     table.rowTags[r] = se.tags;
     table.rowCount = r + 1;
     if (r === 0) this.dirty.push(table);
@@ -757,6 +791,26 @@ export class LineProtocolParser {
     this.prevSeries = se;
     if (keys !== guess || nf !== guess.length) se.guess = keys.slice(0, nf);
     return next;
+  }
+
+  /**
+   * Brings a spelling decoded by an earlier parser into this request: its table and tag columns
+   * (created in sorted order, as the state machine would). Undefined when a tag name is a field
+   * of the table: the state machine then reports the conflict where CnosDB does.
+   */
+  private adopt(d: DecodedSeries, h: number): SeriesEntry | undefined {
+    const table = this.tableOf(d.table);
+    const keys = d.tagKeys;
+    const cols: TagBuilder[] = [];
+    for (let k = 0; k < keys.length; k++) {
+      let col = table.tagByName.get(keys[k]);
+      if (col === undefined) {
+        if (table.fieldByName.has(keys[k])) return undefined;
+        col = table.addTag(keys[k]);
+      }
+      cols.push(col);
+    }
+    return this.cacheSeries(h, d.key, table, new TagSet(cols, d.tagVals));
   }
 
   private smReset(): void {
@@ -1067,7 +1121,15 @@ export class LineProtocolParser {
     }
     const segEnd = this.smSegEnd;
     if (segEnd > 0 && buf.indexOf(32, ls) === ls + segEnd) {
-      this.cacheSeries(buf, ls, ls + segEnd, table, tagSet);
+      const key = new ByteKey(buf, ls, ls + segEnd);
+      const h = key.hash();
+      const d = sharedFind(sharedYoung, h, new DataView(key.bytes.buffer, 0, key.bytes.length), buf, ls, ls + segEnd);
+      if (d === undefined) {
+        const keys: string[] = [];
+        for (const t of tags) keys.push(t.key);
+        sharedPut(h, new DecodedSeries(key, table.name, keys, tagVals, undefined));
+      }
+      this.cacheSeries(h, key, table, tagSet);
     }
     this.smReset();
   }
@@ -1083,21 +1145,22 @@ export class LineProtocolParser {
     table.keyCache.set(h, new KeyEntry(new ByteKey(buf, s, e), col, head));
   }
 
-  private cacheSeries(buf: Buffer, s: number, e: number, table: TableBuilder, tags: TagSet): void {
+  /** Adds a spelling to this parser's series cache (unless present); returns its entry. */
+  private cacheSeries(h: number, key: ByteKey, table: TableBuilder, tags: TagSet): SeriesEntry {
+    const head = this.series.get(h);
+    for (let k = head; k !== undefined; k = k.next) {
+      if (k.key.bytes.length === key.bytes.length && equalBytes(key.bytes, 0, k.key.bytes)) return k;
+    }
     if (this.seriesCount >= MAX_SERIES || this.seriesBytes >= MAX_SERIES_BYTES) {
       this.series.clear();
       this.prevSeries = undefined;
       this.seriesCount = 0;
       this.seriesBytes = 0;
     }
-    const key = new ByteKey(buf, s, e);
-    const h = key.hash();
-    const head = this.series.get(h);
-    for (let k = head; k !== undefined; k = k.next) {
-      if (k.key.bytes.length === e - s && equalBytes(buf, s, k.key.bytes)) return;
-    }
-    this.series.set(h, new SeriesEntry(key, table, tags, head));
+    const entry = new SeriesEntry(key, table, tags, this.series.get(h));
+    this.series.set(h, entry);
     this.seriesCount++;
-    this.seriesBytes += e - s + 128;
+    this.seriesBytes += key.bytes.length + 128;
+    return entry;
   }
 }

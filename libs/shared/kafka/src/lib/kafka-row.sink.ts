@@ -3,7 +3,7 @@ import { Kafka, Message, Producer } from 'kafkajs';
 import { encodeRowBatch, INGEST_TOPICS, partitionKey, RowBatch, RowSink, sliceRowBatch } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { Errors } from '@cnosdb/shared/errors';
-import { createDurableProducer, createKafka, ensureTopics } from '@cnosdb/shared/kafka';
+import { createDurableProducer, createKafka, ensureTopics } from './kafka.factory';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
 /**
