@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const logger = createLogger('standalone', config.log.level);
   const app = await startHttpServer(StandaloneModule.forRoot(config, logger), config, logger, async (ctx) => {
     await prepareClickHouse(ctx.get(ClickHouseService), ctx.get(MetadataStore), logger);
+    await ctx.get(ClickHouseRowSink).dropAbandonedStaging();
   });
   void app;
   console.log(`CnosDB-compatible API (standalone) listening on http://localhost:${config.http.port} (ClickHouse at ${config.clickhouse.url})`);

@@ -1,4 +1,4 @@
-import { Precision, RowBatch } from './row-batch';
+import { RowBatch, WritePrecision } from './row-batch';
 import { QueryEvent } from './query-result';
 
 /** Who is asking, for which namespace; resolved and authenticated by the gateway. */
@@ -15,7 +15,7 @@ export interface RequestContext {
  * ingest service itself.
  */
 export abstract class LineProtocolWriter {
-  abstract write(ctx: RequestContext, precision: Precision, body: AsyncIterable<Buffer>): Promise<{ rows: number }>;
+  abstract write(ctx: RequestContext, precision: WritePrecision, body: AsyncIterable<Buffer>): Promise<{ rows: number }>;
 }
 
 /**
@@ -32,4 +32,19 @@ export abstract class SqlExecutor {
  */
 export abstract class RowSink {
   abstract publish(batches: RowBatch[]): Promise<void>;
+
+  /**
+   * Starts an all-or-nothing write for bodies too large to hold in memory: rows published
+   * through the transaction become visible only at commit, and not at all after abort.
+   */
+  abstract begin(): Promise<RowSinkTransaction>;
+}
+
+/** An open all-or-nothing write (see RowSink.begin). */
+export interface RowSinkTransaction {
+  publish(batches: RowBatch[]): Promise<void>;
+  /** Makes every published row durable and visible; resolves when it is. */
+  commit(): Promise<void>;
+  /** Discards every published row. */
+  abort(): Promise<void>;
 }

@@ -3,8 +3,11 @@ export type FieldType = 'BIGINT' | 'BIGINT UNSIGNED' | 'DOUBLE' | 'BOOLEAN' | 'S
 
 export const FIELD_TYPES: readonly FieldType[] = ['BIGINT', 'BIGINT UNSIGNED', 'DOUBLE', 'BOOLEAN', 'STRING'];
 
-/** Timestamp precision of a write request or a database. */
+/** Timestamp precision of a database (and of CnosDB write requests). */
 export type Precision = 'ns' | 'us' | 'ms';
+
+/** Timestamp unit of a write request: CnosDB's three, plus InfluxDB v1's coarser units. */
+export type WritePrecision = Precision | 's' | 'm' | 'h';
 
 /** A tag column: one value per row, undefined where the row has no such tag. */
 export interface TagColumn {

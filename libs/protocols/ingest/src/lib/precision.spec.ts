@@ -32,3 +32,17 @@ describe('convertPrecision', () => {
     expect(Number(nowIn('ns') / 1000000n - ms)).toBeLessThan(1000);
   });
 });
+
+describe('convertPrecision from InfluxDB units', () => {
+  it('converts seconds, minutes and hours to the database unit', () => {
+    const t = new BigInt64Array([1700000000n]);
+    convertPrecision(t, 's', 'ns');
+    expect(t[0]).toBe(1700000000000000000n);
+    const m = new BigInt64Array([2n]);
+    convertPrecision(m, 'm', 'ms');
+    expect(m[0]).toBe(120000n);
+    const h = new BigInt64Array([1n]);
+    convertPrecision(h, 'h', 'us');
+    expect(h[0]).toBe(3600000000n);
+  });
+});

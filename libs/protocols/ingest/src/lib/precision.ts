@@ -1,33 +1,38 @@
-import { Precision } from '@cnosdb/contracts';
+import { WritePrecision } from '@cnosdb/contracts';
 import { Errors } from '@cnosdb/shared/errors';
 
-const PER_SECOND: Record<Precision, bigint> = { ns: 1_000_000_000n, us: 1_000_000n, ms: 1000n };
+const NS_PER_UNIT: Record<WritePrecision, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
-/** The current time in the given precision. */
-export function nowIn(precision: Precision): bigint {
-  const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
-  if (precision === 'ns') return micros * 1000n;
-  if (precision === 'us') return micros;
-  return micros / 1000n;
+/** The current time in the given unit. */
+export function nowIn(precision: WritePrecision): bigint {
+  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+  return ns / NS_PER_UNIT[precision];
 }
 
 /**
- * Converts timestamps in place from the request's precision to the database's: divides
- * (truncating) when the database is coarser, multiplies when it is finer and answers
- * 050014 `timestamp overflow` when a value does not fit in int64.
+ * Converts timestamps in place from the request's unit to the database's: divides
+ * (truncating toward zero) when the database is coarser, multiplies when it is finer and
+ * answers 050014 `timestamp overflow` when a value does not fit in int64.
  */
-export function convertPrecision(times: BigInt64Array, from: Precision, to: Precision): void {
-  if (from === to) return;
-  const f = PER_SECOND[from];
-  const t = PER_SECOND[to];
-  if (t < f) {
-    const div = f / t;
+export function convertPrecision(times: BigInt64Array, from: WritePrecision, to: WritePrecision): void {
+  const f = NS_PER_UNIT[from];
+  const t = NS_PER_UNIT[to];
+  if (f === t) return;
+  if (t > f) {
+    const div = t / f;
     for (let i = 0; i < times.length; i++) times[i] = times[i] / div;
     return;
   }
-  const mul = t / f;
+  const mul = f / t;
   const max = INT64_MAX / mul;
   const min = INT64_MIN / mul;
   for (let i = 0; i < times.length; i++) {
@@ -36,4 +41,3 @@ export function convertPrecision(times: BigInt64Array, from: Precision, to: Prec
     times[i] = v * mul;
   }
 }
-

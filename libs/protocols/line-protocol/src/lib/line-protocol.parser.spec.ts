@@ -548,6 +548,31 @@ describe('LineProtocolParser', () => {
     });
   });
 
+  describe('series decoded by an earlier parser (process-wide cache)', () => {
+    function slowOnly(body: string): ParsedTable[] {
+      const p = new LineProtocolParser({ defaultTime: DEFAULT_TIME });
+      (p as unknown as { fastLine: () => number }).fastLine = () => -1;
+      p.push(Buffer.from(body));
+      p.end();
+      return p.drain();
+    }
+
+    it('gives the same tables in a later request', () => {
+      const body = tsbsBody(3, 2) + 'shared_m,b=1,a=2 g=1i 5\n';
+      const first = parse(body);
+      expect(parse(body)).toEqual(first);
+      expect(parse(body)).toEqual(slowOnly(body));
+      // Tag columns of an adopted series are created in sorted order.
+      expect(parse('shared_m,b=1,a=2 h=true 6\n')[0].tags.map((t) => t.name)).toEqual(['a', 'b']);
+    });
+
+    it('still reports a tag that is a field of the table in this request', () => {
+      parse('shared_c,x=1 f=1');
+      const e = parseError('shared_c x=1i\nshared_c,x=1 f=1');
+      expect(e.message).toBe("Column 'x' type error, found TAG expected I64");
+    });
+  });
+
   describe('fast path against the exact state machine (differential)', () => {
     /** Outcome of parsing in pieces; `slowOnly` turns the cached fast path off. */
     function outcome(buf: Buffer, splits: number[], slowOnly: boolean): unknown {

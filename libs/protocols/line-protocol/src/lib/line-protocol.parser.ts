@@ -33,6 +33,8 @@ const MORE = -2;
 
 const FNV_BASIS = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
+/** Hashes are cut to 30 bits so that they stay small integers (cheap Map keys). */
+const HASH_MASK = 0x3fffffff;
 
 const TWO32 = 4294967296;
 
@@ -82,8 +84,8 @@ class DecodedSeries {
  * earlier request skips the state machine for them (a parser lives for one request). Two
  * generations give an LRU-like bound: when the young one is full it becomes the old one.
  */
-const SHARED_GENERATION = 16384;
-const SHARED_GENERATION_BYTES = 4 << 20;
+const SHARED_GENERATION = 32768;
+const SHARED_GENERATION_BYTES = 8 << 20;
 let sharedYoung = new Map<number, DecodedSeries>();
 let sharedOld = new Map<number, DecodedSeries>();
 let sharedYoungCount = 0;
@@ -151,7 +153,7 @@ function equalBytes(buf: Uint8Array, at: number, key: Uint8Array): boolean {
 function hashBytes(buf: Buffer, s: number, e: number): number {
   let h = FNV_BASIS;
   for (let k = s; k < e; k++) h = Math.imul(h ^ buf[k], FNV_PRIME);
-  return h;
+  return h & HASH_MASK;
 }
 
 /** The hash ByteKey.hash() gives for a copy of [s, e), read four bytes at a time. */
@@ -160,7 +162,7 @@ function hashSegment(dv: DataView, buf: Buffer, s: number, e: number): number {
   let k = s;
   for (; k + 4 <= e; k += 4) h = Math.imul(h ^ dv.getInt32(k, NATIVE_LE), FNV_PRIME);
   for (; k < e; k++) h = Math.imul(h ^ buf[k], FNV_PRIME);
-  return h;
+  return h & HASH_MASK;
 }
 
 /** True when the n bytes at i equal the key (n == key length). */
@@ -204,13 +206,24 @@ function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
+function isAscii(str: string): boolean {
+  for (let k = 0; k < str.length; k++) {
+    if (str.charCodeAt(k) >= 0x80) return false;
+  }
+  return true;
+}
+
 /** Stable sort by key (insertion sort: lines have few keys), then keep the first of equal keys. */
 function sortDedup<T extends { key: string }>(items: T[]): T[] {
   const n = items.length;
+  let ascii = true;
+  for (let i = 0; i < n && ascii; i++) ascii = isAscii(items[i].key);
   for (let i = 1; i < n; i++) {
     const x = items[i];
+    const xk = x.key;
     let j = i - 1;
-    while (j >= 0 && compareKeys(items[j].key, x.key) > 0) {
+    // ASCII keys: JS string order is byte order, and the native comparison is cheaper.
+    while (j >= 0 && (ascii ? items[j].key > xk : compareKeys(items[j].key, xk) > 0)) {
       items[j + 1] = items[j];
       j--;
     }
@@ -728,7 +741,7 @@ export class LineProtocolParser {
         }
         if (j >= end) return this.undo(keys, nf, r, seq);
         const kl = j - i;
-        ke = table.keyCache.get(kh);
+        ke = table.keyCache.get(kh & HASH_MASK);
         while (ke !== undefined && !(ke.key.bytes.length === kl && equalBytes(buf, i, ke.key.bytes))) ke = ke.next;
         if (ke === undefined) return this.undo(keys, nf, r, seq);
         keys[nf] = ke;
@@ -1123,7 +1136,8 @@ export class LineProtocolParser {
     if (segEnd > 0 && buf.indexOf(32, ls) === ls + segEnd) {
       const key = new ByteKey(buf, ls, ls + segEnd);
       const h = key.hash();
-      const d = sharedFind(sharedYoung, h, new DataView(key.bytes.buffer, 0, key.bytes.length), buf, ls, ls + segEnd);
+      let d = sharedYoung.get(h);
+      while (d !== undefined && !key.equals(d.key)) d = d.next;
       if (d === undefined) {
         const keys: string[] = [];
         for (const t of tags) keys.push(t.key);
@@ -1149,7 +1163,7 @@ export class LineProtocolParser {
   private cacheSeries(h: number, key: ByteKey, table: TableBuilder, tags: TagSet): SeriesEntry {
     const head = this.series.get(h);
     for (let k = head; k !== undefined; k = k.next) {
-      if (k.key.bytes.length === key.bytes.length && equalBytes(key.bytes, 0, k.key.bytes)) return k;
+      if (key.equals(k.key)) return k;
     }
     if (this.seriesCount >= MAX_SERIES || this.seriesBytes >= MAX_SERIES_BYTES) {
       this.series.clear();

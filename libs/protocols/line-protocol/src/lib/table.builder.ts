@@ -196,14 +196,25 @@ export class ByteKey {
     this.words = new Int32Array(ab, 0, n >> 2);
   }
 
-  /** FNV-1a over the words, then the tail bytes. */
+  /** FNV-1a over the words, then the tail bytes, cut to 30 bits. */
   hash(): number {
     let h = 0x811c9dc5 | 0;
     const w = this.words;
     for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w[k], 0x01000193);
     const b = this.bytes;
     for (let k = w.length * 4; k < b.length; k++) h = Math.imul(h ^ b[k], 0x01000193);
-    return h;
+    return h & 0x3fffffff;
+  }
+
+  equals(other: ByteKey): boolean {
+    const a = this.bytes;
+    const b = other.bytes;
+    if (a.length !== b.length) return false;
+    const wa = this.words;
+    const wb = other.words;
+    for (let k = 0; k < wa.length; k++) if (wa[k] !== wb[k]) return false;
+    for (let k = wa.length * 4; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
   }
 }
 

@@ -1,21 +1,30 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Kafka, Message, Producer } from 'kafkajs';
-import { encodeRowBatch, INGEST_TOPICS, partitionKey, RowBatch, RowSink, sliceRowBatch } from '@cnosdb/contracts';
+import { hostname } from 'os';
+import { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import { encodeRowBatch, INGEST_TOPICS, partitionKey, RowBatch, RowSink, RowSinkTransaction, sliceRowBatch } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { Errors } from '@cnosdb/shared/errors';
-import { createDurableProducer, createKafka, ensureTopics } from './kafka.factory';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
+import { createDurableProducer, createKafka, ensureTopics } from './kafka.factory';
+
+/** How many large writes one process runs as Kafka transactions at the same time. */
+const TRANSACTIONAL_PRODUCERS = 4;
 
 /**
- * Publishes row batches to Kafka with the idempotent, acks=all producer. A batch becomes one
+ * Publishes row batches to Kafka with idempotent, acks=all producers. A batch becomes one
  * message (split in halves until each fits the message size limit), keyed by its table so a
  * table's rows stay ordered in one partition. Resolves only when Kafka acknowledged.
+ * Large bodies go through a Kafka transaction (begin): the storage writer reads committed
+ * records only, so an aborted request leaves nothing behind.
  */
 @Injectable()
 export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   private readonly kafka: Kafka;
   private producer?: Producer;
   private connecting?: Promise<Producer>;
+  private readonly idleTx: Producer[] = [];
+  private readonly allTx: Producer[] = [];
+  private readonly waiting: ((p: Producer) => void)[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,16 +54,100 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   }
 
   async publish(batches: RowBatch[]): Promise<void> {
-    const messages: Message[] = [];
-    for (const batch of batches) this.encodeInto(batch, messages);
-    let producer: Producer;
+    const messages = this.toMessages(batches);
     try {
-      producer = await this.connected();
+      const producer = await this.connected();
       await producer.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
     } catch (err) {
-      this.logger.error({ err }, 'kafka publish failed');
-      throw Errors.unavailable(`Kafka did not acknowledge the write: ${(err as Error).message}`);
+      throw this.unavailable(err);
     }
+  }
+
+  async begin(): Promise<RowSinkTransaction> {
+    await this.connected().catch((err) => {
+      throw this.unavailable(err);
+    });
+    const producer = await this.acquireTransactional();
+    let tx: Transaction;
+    try {
+      tx = await producer.transaction();
+    } catch (err) {
+      this.release(producer);
+      throw this.unavailable(err);
+    }
+    let open = true;
+    const finish = async (action: () => Promise<void>) => {
+      if (!open) return;
+      open = false;
+      try {
+        await action();
+      } finally {
+        this.release(producer);
+      }
+    };
+    return {
+      publish: async (batches) => {
+        try {
+          await tx.send({ topic: INGEST_TOPICS.rows, acks: -1, messages: this.toMessages(batches) });
+        } catch (err) {
+          throw this.unavailable(err);
+        }
+      },
+      commit: () =>
+        finish(async () => {
+          try {
+            await tx.commit();
+          } catch (err) {
+            throw this.unavailable(err);
+          }
+        }),
+      abort: () =>
+        finish(async () => {
+          await tx.abort().catch((err) => this.logger.warn({ err }, 'kafka transaction abort failed'));
+        }),
+    };
+  }
+
+  private async acquireTransactional(): Promise<Producer> {
+    const idle = this.idleTx.pop();
+    if (idle) return idle;
+    if (this.allTx.length < TRANSACTIONAL_PRODUCERS) {
+      // Transactional ids are unique per process; a crashed process's open transaction is
+      // aborted by the broker after the transaction timeout.
+      const producer = this.kafka.producer({
+        transactionalId: `${this.config.kafka.clientId}-${hostname()}-${process.pid}-${this.allTx.length}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 60_000,
+        allowAutoTopicCreation: false,
+      });
+      this.allTx.push(producer);
+      try {
+        await producer.connect();
+      } catch (err) {
+        this.allTx.splice(this.allTx.indexOf(producer), 1);
+        throw this.unavailable(err);
+      }
+      return producer;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(producer: Producer): void {
+    const next = this.waiting.shift();
+    if (next) next(producer);
+    else this.idleTx.push(producer);
+  }
+
+  private unavailable(err: unknown) {
+    this.logger.error({ err }, 'kafka publish failed');
+    return Errors.unavailable(`Kafka did not acknowledge the write: ${(err as Error).message}`);
+  }
+
+  private toMessages(batches: RowBatch[]): Message[] {
+    const messages: Message[] = [];
+    for (const batch of batches) this.encodeInto(batch, messages);
+    return messages;
   }
 
   private encodeInto(batch: RowBatch, out: Message[]): void {
@@ -69,6 +162,6 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.producer?.disconnect();
+    await Promise.all([this.producer?.disconnect(), ...this.allTx.map((p) => p.disconnect())]);
   }
 }

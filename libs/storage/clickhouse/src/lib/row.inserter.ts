@@ -53,10 +53,16 @@ export function batchToTsv(batch: RowBatch, versionBase: bigint): { columns: str
 export class RowInserter {
   constructor(private readonly ch: ClickHouseService) {}
 
+  /** Inserts into the batch's own table in `chDatabase`. */
   async insert(chDatabase: string, batch: RowBatch, versionBase: bigint): Promise<void> {
+    await this.insertInto(qualified(chDatabase, batch.table), batch, versionBase);
+  }
+
+  /** Inserts into any table (already quoted) that has the batch's columns. */
+  async insertInto(table: string, batch: RowBatch, versionBase: bigint): Promise<void> {
     if (batch.rowCount === 0) return;
     const { columns, tsv } = batchToTsv(batch, versionBase);
-    await this.ch.insertTsv(qualified(chDatabase, batch.table), columns, tsv);
+    await this.ch.insertTsv(table, columns, tsv);
   }
 }
 

@@ -46,7 +46,9 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [INGEST_TOPICS.rows], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+    // Offsets are resolved only after ClickHouse acknowledged; kafkajs then commits the
+    // resolved ones, including those of transaction markers the batch skipped.
+    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -65,9 +67,7 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
       await this.inserter.insert(chDatabaseName(rows.tenant, rows.database), rows, versionBaseForOffset(offset));
       this.rowsWritten += rows.rowCount;
     }
-    const last = batch.messages[batch.messages.length - 1].offset;
-    resolveOffset(last);
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    resolveOffset(batch.lastOffset());
     await heartbeat();
   }
 
