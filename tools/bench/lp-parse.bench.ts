@@ -5,7 +5,8 @@
  * is `lp-parse: <median> lines/s`.
  *
  * Run: node -r @swc-node/register -r tsconfig-paths/register tools/bench/lp-parse.bench.ts
- * Env: LP_LINES (default 1000000), LP_HOSTS (default 1000), LP_RUNS (default 7), LP_WARMUP (default 2)
+ * Env: LP_LINES (default 1000000), LP_HOSTS (default 1000), LP_RUNS (default 7), LP_WARMUP (default 2),
+ * LP_BATCH (default 5000: the size of the requests in the informational one-parser-per-request figure)
  */
 import { LineProtocolParser } from '@cnosdb/protocols/line-protocol';
 
@@ -14,6 +15,7 @@ const HOSTS = Number(process.env.LP_HOSTS ?? 1000);
 const RUNS = Number(process.env.LP_RUNS ?? 7);
 const WARMUP = Number(process.env.LP_WARMUP ?? 2);
 const CHUNK = 1 << 20;
+const BATCH = Number(process.env.LP_BATCH ?? 5000);
 
 const REGIONS = [
   'us-east-1',
@@ -83,8 +85,23 @@ function generate(lines: number, hosts: number): Buffer {
   return body.subarray(0, len);
 }
 
-function parseAll(body: Buffer): { rows: number; ms: number } {
+interface Timing {
+  rows: number;
+  ms: number;
+  cpuMs: number;
+}
+
+function timed(fn: () => number): Timing {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
+  const rows = fn();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
+  return { rows, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** One parser for the whole body, 1 MiB chunks, drain() after each push. */
+function parseAll(body: Buffer): number {
   const parser = new LineProtocolParser({ defaultTime: 0n });
   let rows = 0;
   for (let off = 0; off < body.length; off += CHUNK) {
@@ -93,8 +110,38 @@ function parseAll(body: Buffer): { rows: number; ms: number } {
   }
   parser.end();
   for (const t of parser.drain()) rows += t.rowCount;
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { rows, ms };
+  return rows;
+}
+
+/** One parser per request of `batch` lines, as the write path does (series seen before). */
+function parseRequests(requests: Buffer[]): number {
+  let rows = 0;
+  for (const req of requests) {
+    const parser = new LineProtocolParser({ defaultTime: 0n });
+    parser.push(req);
+    parser.end();
+    for (const t of parser.drain()) rows += t.rowCount;
+  }
+  return rows;
+}
+
+function splitLines(body: Buffer, batch: number): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  let n = 0;
+  for (let i = body.indexOf(10); i >= 0; i = body.indexOf(10, i + 1)) {
+    if (++n === batch) {
+      out.push(body.subarray(start, i + 1));
+      start = i + 1;
+      n = 0;
+    }
+  }
+  if (start < body.length) out.push(body.subarray(start));
+  return out;
+}
+
+function rate(rows: number, ms: number): number {
+  return (rows / ms) * 1000;
 }
 
 function main(): void {
@@ -105,19 +152,29 @@ function main(): void {
     `generated ${LINES} lines, ${HOSTS} hosts, ${mb.toFixed(1)} MB (${(body.length / LINES).toFixed(1)} B/line) in ${Date.now() - g0} ms`,
   );
   for (let w = 0; w < WARMUP; w++) {
-    const { rows, ms } = parseAll(body);
-    console.log(`warmup ${w + 1}: ${Math.round((rows / ms) * 1000)} lines/s`);
+    const { rows, ms } = timed(() => parseAll(body));
+    console.log(`warmup ${w + 1}: ${Math.round(rate(rows, ms))} lines/s`);
   }
   const rates: number[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const { rows, ms } = parseAll(body);
+    const { rows, ms, cpuMs } = timed(() => parseAll(body));
     if (rows !== LINES) throw new Error(`parsed ${rows} rows, expected ${LINES}`);
-    const rate = (rows / ms) * 1000;
-    rates.push(rate);
+    rates.push(rate(rows, ms));
     console.log(
-      `run ${r + 1}: ${ms.toFixed(0)} ms, ${Math.round(rate)} lines/s, ${((mb / ms) * 1000).toFixed(1)} MB/s`,
+      `run ${r + 1}: ${ms.toFixed(0)} ms, ${Math.round(rate(rows, ms))} lines/s, ${((mb / ms) * 1000).toFixed(1)} MB/s` +
+        ` (process CPU ${cpuMs.toFixed(0)} ms: ${Math.round(rate(rows, cpuMs))} lines per CPU-second)`,
     );
   }
+  const requests = splitLines(body, BATCH);
+  const batchRates: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const { rows, ms } = timed(() => parseRequests(requests));
+    if (rows !== LINES) throw new Error(`parsed ${rows} rows, expected ${LINES}`);
+    batchRates.push(rate(rows, ms));
+  }
+  console.log(
+    `requests of ${BATCH} lines, one parser each: ${batchRates.map((x) => Math.round(x)).join(', ')} lines/s`,
+  );
   const sorted = [...rates].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   console.log(`min ${Math.round(sorted[0])} lines/s, max ${Math.round(sorted[sorted.length - 1])} lines/s`);

@@ -16,4 +16,13 @@ export class PingController {
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+
+  /** GET|HEAD /ping: InfluxDB v1's health check (204 with a version header), for v1 clients. */
+  @All('ping')
+  influxPing(@Req() req: Request, @Res() res: Response): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendEmpty(res, 405);
+    res.setHeader('x-influxdb-version', '1.8.10');
+    res.setHeader('x-influxdb-build', 'OSS');
+    res.status(204).end();
+  }
 }

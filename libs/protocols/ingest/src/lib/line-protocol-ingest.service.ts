@@ -4,6 +4,7 @@ import { FieldTypeConflictError, LineProtocolError, LineProtocolParser, ParsedTa
 import { Errors } from '@cnosdb/shared/errors';
 import { DatabaseInfo, MetadataStore, SchemaConflictError, SchemaManager, shortTypeName } from '@cnosdb/storage/clickhouse';
 import { convertPrecision, nowIn } from './precision';
+import { Utf8Error, Utf8Validator } from './utf8.validator';
 
 /**
  * Rows held in memory before a large body starts streaming them into a sink transaction.
@@ -33,6 +34,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
     if (!db) throw Errors.databaseNotFound(ctx.database);
 
     const parser = new LineProtocolParser({ defaultTime: nowIn(precision) });
+    const utf8 = new Utf8Validator();
     const fieldTypes = new Map<string, Map<string, FieldType>>();
     let pending: ParsedTable[] = [];
     let pendingRows = 0;
@@ -54,6 +56,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
     };
     try {
       for await (const chunk of body) {
+        utf8.push(chunk);
         parser.push(chunk);
         take(parser.drain());
         if (pendingRows >= STREAMING_THRESHOLD_ROWS) {
@@ -61,6 +64,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
           await flush((b) => t.publish(b));
         }
       }
+      utf8.end();
       parser.end();
       take(parser.drain());
       if (tx) {
@@ -73,6 +77,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
       return { rows };
     } catch (err) {
       if (tx) await tx.abort();
+      if (err instanceof Utf8Error) throw Errors.invalidUtf8(err.message);
       if (err instanceof LineProtocolError) throw Errors.parseLineProtocol(err.message);
       if (err instanceof FieldTypeConflictError) throw Errors.typeConflict(err.column, err.found, err.expected);
       if (err instanceof SchemaConflictError) throw Errors.typeConflict(err.column, err.found, err.expected);

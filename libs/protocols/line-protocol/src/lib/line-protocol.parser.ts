@@ -81,41 +81,40 @@ class DecodedSeries {
 
 /**
  * Process-wide cache of decoded spellings, so that a request whose series were seen by an
- * earlier request skips the state machine for them (a parser lives for one request). Two
- * generations give an LRU-like bound: when the young one is full it becomes the old one.
+ * earlier request skips the state machine for them (a parser lives for one request). Writers
+ * send their series over and over in cycles, where LRU-like eviction would keep nothing once the
+ * cycle outgrows the cache; so a full cache admits no more entries and is only emptied after
+ * many rejected admissions (the set of series changed).
  */
-const SHARED_GENERATION = 32768;
-const SHARED_GENERATION_BYTES = 8 << 20;
-let sharedYoung = new Map<number, DecodedSeries>();
-let sharedOld = new Map<number, DecodedSeries>();
-let sharedYoungCount = 0;
-let sharedYoungBytes = 0;
+const SHARED_MAX_ENTRIES = 65536;
+const SHARED_MAX_BYTES = 48 << 20;
+const SHARED_RESET_AFTER_REJECTS = 4 * SHARED_MAX_ENTRIES;
+const shared = new Map<number, DecodedSeries>();
+let sharedEntries = 0;
+let sharedBytes = 0;
+let sharedRejects = 0;
 
-function sharedFind(map: Map<number, DecodedSeries>, h: number, dv: DataView, buf: Buffer, s: number, e: number): DecodedSeries | undefined {
-  let d = map.get(h);
+function sharedGet(h: number, dv: DataView, buf: Buffer, s: number, e: number): DecodedSeries | undefined {
+  let d = shared.get(h);
   while (d !== undefined && !(d.key.bytes.length === e - s && sameBytes(dv, buf, s, d.key))) d = d.next;
   return d;
 }
 
-function sharedGet(h: number, dv: DataView, buf: Buffer, s: number, e: number): DecodedSeries | undefined {
-  const d = sharedFind(sharedYoung, h, dv, buf, s, e);
-  if (d !== undefined) return d;
-  const old = sharedFind(sharedOld, h, dv, buf, s, e);
-  if (old !== undefined) sharedPut(h, new DecodedSeries(old.key, old.table, old.tagKeys, old.tagVals, undefined));
-  return old;
-}
-
-function sharedPut(h: number, d: DecodedSeries): void {
-  if (sharedYoungCount >= SHARED_GENERATION || sharedYoungBytes >= SHARED_GENERATION_BYTES) {
-    sharedOld = sharedYoung;
-    sharedYoung = new Map();
-    sharedYoungCount = 0;
-    sharedYoungBytes = 0;
+function sharedPut(h: number, key: ByteKey, table: string, tagKeys: string[], tagVals: string[]): void {
+  let d = shared.get(h);
+  while (d !== undefined && !key.equals(d.key)) d = d.next;
+  if (d !== undefined) return;
+  if (sharedEntries >= SHARED_MAX_ENTRIES || sharedBytes >= SHARED_MAX_BYTES) {
+    if (++sharedRejects < SHARED_RESET_AFTER_REJECTS) return;
+    shared.clear();
+    sharedEntries = 0;
+    sharedBytes = 0;
+    sharedRejects = 0;
   }
-  d.next = sharedYoung.get(h);
-  sharedYoung.set(h, d);
-  sharedYoungCount++;
-  sharedYoungBytes += d.key.bytes.length + 64 * (d.tagKeys.length + 1);
+  shared.set(h, new DecodedSeries(key, table, tagKeys, tagVals, shared.get(h)));
+  sharedEntries++;
+  // Rough heap cost: the key copy and its views, the entry, its arrays and unshared strings.
+  sharedBytes += 2 * key.bytes.length + 400 + 24 * tagKeys.length;
 }
 
 /** A field value decoded by the state machine, waiting for its line to complete. */
@@ -717,9 +716,9 @@ export class LineProtocolParser {
     let tsHi = this.defHi;
     let next: number;
     for (;;) {
-      // Field key at i (its first byte is taken as is, like CnosDB does).
-      // A key's first byte is taken as is after the separating space but parsed after a comma;
-      // the two readings differ only for '=' and '\\', which no cached spelling starts with.
+      // Field key at i. CnosDB takes a key's first byte as is after the separating space but
+      // parses it after a comma; the readings differ only for '=' and '\\', which no cached
+      // spelling starts with.
       const k0 = buf[i];
       if (k0 === 61 || k0 === 92) return this.undo(keys, nf, r, seq);
       let ke: KeyEntry | undefined = keys === guess && nf < guess.length ? guess[nf] : undefined;
@@ -803,6 +802,7 @@ export class LineProtocolParser {
     this._lines++;
     this.prevSeries = se;
     if (keys !== guess || nf !== guess.length) se.guess = keys.slice(0, nf);
+    table.lastGuess = se.guess;
     return next;
   }
 
@@ -1136,13 +1136,9 @@ export class LineProtocolParser {
     if (segEnd > 0 && buf.indexOf(32, ls) === ls + segEnd) {
       const key = new ByteKey(buf, ls, ls + segEnd);
       const h = key.hash();
-      let d = sharedYoung.get(h);
-      while (d !== undefined && !key.equals(d.key)) d = d.next;
-      if (d === undefined) {
-        const keys: string[] = [];
-        for (const t of tags) keys.push(t.key);
-        sharedPut(h, new DecodedSeries(key, table.name, keys, tagVals, undefined));
-      }
+      const keys: string[] = [];
+      for (const t of tags) keys.push(t.key);
+      sharedPut(h, key, table.name, keys, tagVals);
       this.cacheSeries(h, key, table, tagSet);
     }
     this.smReset();
@@ -1172,6 +1168,8 @@ export class LineProtocolParser {
       this.seriesBytes = 0;
     }
     const entry = new SeriesEntry(key, table, tags, this.series.get(h));
+    // A new series of a known table most likely has the table's usual field keys.
+    entry.guess = table.lastGuess;
     this.series.set(h, entry);
     this.seriesCount++;
     this.seriesBytes += key.bytes.length + 128;

@@ -242,6 +242,8 @@ export class TableBuilder {
   readonly fieldByName = new Map<string, FieldBuilder>();
   /** Raw field-key bytes (FNV-1a hash) → column. */
   readonly keyCache = new Map<number, KeyEntry>();
+  /** Field keys of the last fast-parsed line: the first guess for a new series of this table. */
+  lastGuess: KeyEntry[] = [];
 
   constructor(
     readonly name: string,

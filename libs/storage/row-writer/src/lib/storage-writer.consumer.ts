@@ -48,7 +48,13 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     await consumer.subscribe({ topics: [INGEST_TOPICS.rows], fromBeginning: true });
     // Offsets are resolved only after ClickHouse acknowledged; kafkajs then commits the
     // resolved ones, including those of transaction markers the batch skipped.
-    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      autoCommitInterval: 1000,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
