@@ -93,6 +93,7 @@ ch_start() {
     # the package's 'clickhouse' user. No system service involved.
     (
       cd "$CH_DIR"
+      close_inherited_fds
       nohup setsid clickhouse-server --config-file="$CH_DIR/config.xml" \
         </dev/null >>"$CH_LOG_DIR/stdout.log" 2>&1 9>&- &
       echo $! >"$CH_PIDFILE"

@@ -130,6 +130,7 @@ kafka_start() {
     log "kafka: starting broker+controller ($(basename "$(compgen -G "$KAFKA_LIB/kafka_2.13-*.jar" | head -n1)" .jar), data: $KAFKA_DIR)"
     (
       cd "$KAFKA_DIR"
+      close_inherited_fds
       # shellcheck disable=SC2086
       nohup setsid java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
         -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \

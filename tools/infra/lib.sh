@@ -114,3 +114,13 @@ infra_lock() {
   fi
   _INFRA_LOCKED=1
 }
+
+# Closes every inherited file descriptor above stderr in the current (sub)shell, so a
+# daemon started from it never holds a caller's lock file (e.g. `flock … npm test`) or pipe.
+close_inherited_fds() {
+  local fd n
+  for fd in /proc/$BASHPID/fd/*; do
+    n=${fd##*/}
+    if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+  done
+}

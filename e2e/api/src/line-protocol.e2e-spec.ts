@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as zlib from 'zlib';
 import { Kafka, logLevel } from 'kafkajs';
 import { basicAuth, CnosClient, request, startTopology, Topology, uniqueName } from '@cnosdb/shared/testing';
@@ -245,7 +246,7 @@ describe.each(MODES)('line-protocol writes (%s)', (mode) => {
 
     it('answers 503 while Kafka is down and recovers when it is back', async () => {
       const { execFileSync } = await import('child_process');
-      const infra = require.resolve('../../../tools/infra/infra.sh');
+      const infra = path.resolve(__dirname, '../../../tools/infra/infra.sh');
       const t = uniqueName('kafka_down');
       execFileSync('bash', [infra, 'stop', 'kafka'], { stdio: 'ignore' });
       try {

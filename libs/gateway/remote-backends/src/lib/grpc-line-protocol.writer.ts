@@ -24,13 +24,19 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
     const reply = new Promise<GrpcWriteReply>((resolve, reject) => {
       call = this.client.Write((err, r) => (err ? reject(fromGrpcStatus(err, 'parser-lineprotocol')) : resolve(r ?? {})));
     });
-    reply.catch(() => undefined); // observed below; avoids an unhandled rejection while streaming
+    // The parser may answer before the body ends (a bad line early on): stop sending then.
+    let answered = false;
+    const settled = reply.then(
+      () => (answered = true),
+      () => (answered = true),
+    );
     try {
       call.write({ header: { context: ctx, precision } });
       for await (const chunk of body) {
-        if (!call.write({ body: chunk })) await new Promise((r) => call.once('drain', r));
+        if (answered) break;
+        if (!call.write({ body: chunk })) await Promise.race([new Promise((r) => call.once('drain', r)), settled]);
       }
-      call.end();
+      if (!answered) call.end();
     } catch (err) {
       call.cancel();
       throw err;

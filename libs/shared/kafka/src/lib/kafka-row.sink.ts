@@ -25,6 +25,7 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   private readonly idleTx: Producer[] = [];
   private readonly allTx: Producer[] = [];
   private readonly waiting: ((p: Producer) => void)[] = [];
+  private readonly open = new Set<Transaction>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,10 +55,9 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   }
 
   async publish(batches: RowBatch[]): Promise<void> {
-    const messages = this.toMessages(batches);
     try {
       const producer = await this.connected();
-      await producer.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
+      for (const messages of this.toRequests(batches)) await producer.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
     } catch (err) {
       throw this.unavailable(err);
     }
@@ -75,10 +75,12 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
       this.release(producer);
       throw this.unavailable(err);
     }
+    this.open.add(tx);
     let open = true;
     const finish = async (action: () => Promise<void>) => {
       if (!open) return;
       open = false;
+      this.open.delete(tx);
       try {
         await action();
       } finally {
@@ -88,7 +90,7 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
     return {
       publish: async (batches) => {
         try {
-          await tx.send({ topic: INGEST_TOPICS.rows, acks: -1, messages: this.toMessages(batches) });
+          for (const messages of this.toRequests(batches)) await tx.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
         } catch (err) {
           throw this.unavailable(err);
         }
@@ -118,7 +120,7 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
         transactionalId: `${this.config.kafka.clientId}-${hostname()}-${process.pid}-${this.allTx.length}`,
         idempotent: true,
         maxInFlightRequests: 1,
-        transactionTimeout: 60_000,
+        transactionTimeout: 30_000,
         allowAutoTopicCreation: false,
       });
       this.allTx.push(producer);
@@ -144,10 +146,29 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
     return Errors.unavailable(`Kafka did not acknowledge the write: ${(err as Error).message}`);
   }
 
-  private toMessages(batches: RowBatch[]): Message[] {
+  /**
+   * Groups the messages into produce requests of at most the message size limit: Kafka
+   * checks a partition's whole record batch of one request against `max.message.bytes`.
+   * Requests go out one after another, so a table's rows keep their order.
+   */
+  private toRequests(batches: RowBatch[]): Message[][] {
     const messages: Message[] = [];
     for (const batch of batches) this.encodeInto(batch, messages);
-    return messages;
+    const requests: Message[][] = [];
+    let current: Message[] = [];
+    let size = 0;
+    for (const m of messages) {
+      const bytes = (m.value as Buffer).length;
+      if (current.length > 0 && size + bytes > this.config.kafka.maxMessageBytes) {
+        requests.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(m);
+      size += bytes;
+    }
+    if (current.length > 0) requests.push(current);
+    return requests;
   }
 
   private encodeInto(batch: RowBatch, out: Message[]): void {
@@ -162,6 +183,9 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    // An open transaction left behind would hold back read-committed consumers until the
+    // broker times it out.
+    await Promise.all([...this.open].map((tx) => tx.abort().catch(() => undefined)));
     await Promise.all([this.producer?.disconnect(), ...this.allTx.map((p) => p.disconnect())]);
   }
 }

@@ -21,7 +21,9 @@ export function request(url: string, options: RequestOptions = {}): Promise<RawR
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     const body = options.body === undefined ? undefined : Buffer.from(options.body);
     if (body && !options.chunked) headers['content-length'] = String(body.length);
+    let responded = false;
     const req = http.request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+      responded = true;
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
@@ -30,7 +32,11 @@ export function request(url: string, options: RequestOptions = {}): Promise<RawR
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // A server may answer (413, 401…) before the whole body is sent and then close: what the
+    // client sees is the answer, so a write error after it is not the request's outcome.
+    req.on('error', (err) => {
+      if (!responded) reject(err);
+    });
     if (body) req.write(body);
     req.end();
   });

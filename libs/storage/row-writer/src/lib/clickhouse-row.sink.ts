@@ -16,6 +16,7 @@ import {
 
 /** Database holding the staging tables of large standalone writes until they commit. */
 export const STAGING_DATABASE = '_cnosdb_staging';
+const ABANDONED_AFTER_SECONDS = 6 * 3600;
 
 function unavailable(err: unknown): unknown {
   return err instanceof ClickHouseUnavailableError ? Errors.unavailable(err.message) : err;
@@ -46,10 +47,15 @@ export class ClickHouseRowSink extends RowSink {
     }
   }
 
-  /** Drops staging tables a crashed process left behind (standalone runs one writer process). */
+  /**
+   * Drops staging tables a crashed process left behind. Other processes may share the
+   * ClickHouse server, so only tables untouched for hours count as abandoned.
+   */
   async dropAbandonedStaging(): Promise<void> {
     await this.ch.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(STAGING_DATABASE)}`);
-    const rows = await this.ch.rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = ${quoteString(STAGING_DATABASE)}`);
+    const rows = await this.ch.rows<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${quoteString(STAGING_DATABASE)} AND metadata_modification_time < now() - ${ABANDONED_AFTER_SECONDS}`,
+    );
     for (const { name } of rows) await this.ch.exec(`DROP TABLE IF EXISTS ${qualified(STAGING_DATABASE, name)}`);
   }
 

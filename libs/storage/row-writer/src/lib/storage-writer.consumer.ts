@@ -4,7 +4,7 @@ import { decodeRowBatch, INGEST_TOPICS, RowBatch, STORAGE_WRITER_GROUP } from '@
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { createKafka, ensureTopics } from '@cnosdb/shared/kafka';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
-import { chDatabaseName, RowInserter } from '@cnosdb/storage/clickhouse';
+import { batchToTsv, chDatabaseName, ClickHouseService, qualified } from '@cnosdb/storage/clickhouse';
 
 /**
  * Version of row i of the message at `offset`: offsets order writes per table (one
@@ -29,7 +29,7 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(RowInserter) private readonly inserter: RowInserter,
+    @Inject(ClickHouseService) private readonly ch: ClickHouseService,
   ) {
     this.kafka = createKafka(config.kafka, logger);
   }
@@ -69,9 +69,21 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
         this.logger.error({ err, partition: batch.partition, offset: message.offset }, 'skipping undecodable message');
       }
     }
+    // One INSERT per table and column set: ClickHouse makes a part per INSERT, so many small
+    // inserts would cost merges; messages keep their own versions inside the combined insert.
+    const groups = new Map<string, { table: string; columns: string[]; tsv: string[]; rows: number }>();
     for (const { batch: rows, offset } of decoded) {
-      await this.inserter.insert(chDatabaseName(rows.tenant, rows.database), rows, versionBaseForOffset(offset));
-      this.rowsWritten += rows.rowCount;
+      const { columns, tsv } = batchToTsv(rows, versionBaseForOffset(offset));
+      const table = qualified(chDatabaseName(rows.tenant, rows.database), rows.table);
+      const key = `${table}\u0000${columns.join(',')}`;
+      const group = groups.get(key) ?? { table, columns, tsv: [], rows: 0 };
+      group.tsv.push(tsv);
+      group.rows += rows.rowCount;
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      await this.ch.insertTsv(group.table, group.columns, group.tsv.join(''));
+      this.rowsWritten += group.rows;
     }
     resolveOffset(batch.lastOffset());
     await heartbeat();
