@@ -6,14 +6,15 @@ import { createLogger, Logger, LoggingModule, PinoNestLogger } from '@cnosdb/sha
 import { HealthServer } from '@cnosdb/shared/health';
 import { ClickHouseModule, ClickHouseService, MetadataStore, prepareClickHouse } from '@cnosdb/storage/clickhouse';
 import { KafkaConsistencyBarrier, QueryEngineModule, QueryGrpcServer } from '@cnosdb/query/engine';
+import { KafkaRowSink } from '@cnosdb/shared/kafka';
 
-/** Query service: SQL over ClickHouse, served over gRPC, with the read-your-writes barrier. */
+/** Query service: SQL over ClickHouse, served over gRPC, with the read-your-writes barrier; INSERT publishes to Kafka. */
 @Module({})
 class QueryServiceModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: QueryServiceModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), ClickHouseModule, QueryEngineModule.register({ barrier: KafkaConsistencyBarrier })],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(logger), ClickHouseModule, QueryEngineModule.register({ barrier: KafkaConsistencyBarrier, sink: KafkaRowSink })],
     };
   }
 }

@@ -22,7 +22,7 @@ class StandaloneModule {
         LoggingModule.forRoot(logger),
         ClickHouseModule,
         HttpApiModule.register({
-          backends: [IngestModule.register({ sink: ClickHouseRowSink }), QueryEngineModule.register({ barrier: ImmediateConsistency })],
+          backends: [IngestModule.register({ sink: ClickHouseRowSink }), QueryEngineModule.register({ barrier: ImmediateConsistency, sink: ClickHouseRowSink })],
         }),
       ],
     };

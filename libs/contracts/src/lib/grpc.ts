@@ -16,7 +16,8 @@ export interface GrpcRequestContext {
 export interface GrpcWriteChunk {
   header?: { context: GrpcRequestContext; precision: string };
   body?: Buffer;
-  part?: 'header' | 'body';
+  end?: Record<string, never>;
+  part?: 'header' | 'body' | 'end';
 }
 export interface GrpcWriteReply {
   error?: GrpcCnosError | null;

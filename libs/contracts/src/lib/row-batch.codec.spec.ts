@@ -1,5 +1,5 @@
 import { decodeRowBatch, encodeRowBatch } from './row-batch.codec';
-import { RowBatch, sliceRowBatch } from './row-batch';
+import { concatRowBatches, RowBatch, sliceRowBatch } from './row-batch';
 
 function sample(): RowBatch {
   return {
@@ -52,5 +52,30 @@ describe('row batch codec', () => {
 
   it('rejects what is not a row batch', () => {
     expect(() => decodeRowBatch(Buffer.from('hello world'))).toThrow('not a row batch message');
+  });
+});
+
+describe('concatRowBatches', () => {
+  it('joins pieces of a table with the union of their columns, in row order', () => {
+    const a: RowBatch = {
+      tenant: 't', database: 'd', table: 'm', rowCount: 1, times: new BigInt64Array([1n]),
+      tags: [{ name: 'h', values: ['x'] }],
+      fields: [{ name: 'v', type: 'BIGINT', present: new Uint8Array([1]), values: new BigInt64Array([5n]) }],
+    };
+    const b: RowBatch = {
+      tenant: 't', database: 'd', table: 'm', rowCount: 2, times: new BigInt64Array([2n, 3n]),
+      tags: [{ name: 'r', values: ['e', undefined] }],
+      fields: [
+        { name: 's', type: 'STRING', present: new Uint8Array([1, 0]), values: ['hi', ''] },
+        { name: 'v', type: 'BIGINT', present: new Uint8Array([0, 1]), values: new BigInt64Array([0n, 7n]) },
+      ],
+    };
+    const c = concatRowBatches([a, b]);
+    expect(c.rowCount).toBe(3);
+    expect([...c.times]).toEqual([1n, 2n, 3n]);
+    expect(c.tags).toEqual([{ name: 'h', values: ['x', undefined, undefined] }, { name: 'r', values: [undefined, 'e', undefined] }]);
+    expect(c.fields.map((f) => [f.name, [...f.present]])).toEqual([['v', [1, 0, 1]], ['s', [0, 1, 0]]]);
+    expect([...(c.fields[0].values as BigInt64Array)]).toEqual([5n, 0n, 7n]);
+    expect((c.fields[1].values as string[])[1]).toBe('hi');
   });
 });

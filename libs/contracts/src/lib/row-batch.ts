@@ -75,3 +75,46 @@ export function sliceRowBatch(batch: RowBatch, start: number, end: number): RowB
     })),
   };
 }
+
+/**
+ * Concatenates batches of one table into one (columns are the union; a row lacking a
+ * column gets no tag / no value), keeping row order. The parser yields a piece per network
+ * chunk; one batch per table means one Kafka message or one INSERT instead of dozens.
+ */
+export function concatRowBatches(batches: RowBatch[]): RowBatch {
+  if (batches.length === 1) return batches[0];
+  const first = batches[0];
+  const rowCount = batches.reduce((n, b) => n + b.rowCount, 0);
+  const times = new BigInt64Array(rowCount);
+  const tagNames: string[] = [];
+  const fieldTypes = new Map<string, FieldType>();
+  for (const b of batches) {
+    for (const t of b.tags) if (!tagNames.includes(t.name)) tagNames.push(t.name);
+    for (const f of b.fields) if (!fieldTypes.has(f.name)) fieldTypes.set(f.name, f.type);
+  }
+  const tags: TagColumn[] = tagNames.map((name) => ({ name, values: new Array<string | undefined>(rowCount) }));
+  const fields: FieldColumn[] = [...fieldTypes].map(([name, type]) => ({ name, type, present: new Uint8Array(rowCount), values: allocateFieldValues(type, rowCount) }));
+  const tagIndex = new Map(tags.map((t, i) => [t.name, i]));
+  const fieldIndex = new Map(fields.map((f, i) => [f.name, i]));
+  let offset = 0;
+  for (const b of batches) {
+    times.set(b.times.subarray(0, b.rowCount), offset);
+    for (const t of b.tags) {
+      const target = tags[tagIndex.get(t.name)!].values;
+      for (let i = 0; i < b.rowCount; i++) target[offset + i] = t.values[i];
+    }
+    for (const f of b.fields) {
+      const target = fields[fieldIndex.get(f.name)!];
+      if (target.type !== f.type) throw new Error(`field ${f.name} has two types in one table: ${target.type}, ${f.type}`);
+      target.present.set(f.present.subarray(0, b.rowCount), offset);
+      if (Array.isArray(f.values)) {
+        const dst = target.values as string[];
+        for (let i = 0; i < b.rowCount; i++) dst[offset + i] = f.values[i];
+      } else {
+        (target.values as Float64Array).set((f.values as Float64Array).subarray(0, b.rowCount), offset);
+      }
+    }
+    offset += b.rowCount;
+  }
+  return { tenant: first.tenant, database: first.database, table: first.table, rowCount, times, tags, fields };
+}

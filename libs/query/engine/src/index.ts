@@ -3,3 +3,4 @@ export * from './lib/tsv.reader';
 export * from './lib/query-engine.service';
 export * from './lib/query.grpc-server';
 export * from './lib/query-engine.module';
+export * from './lib/retention.service';

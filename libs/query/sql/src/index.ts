@@ -7,3 +7,6 @@ export type { Token } from './lib/sql.tokenizer';
 export { tokenize } from './lib/sql.tokenizer';
 export type { TranslateOptions, TranslatedSelect } from './lib/select.translator';
 export { referencedTableRefs, referencedTables, translateSelect } from './lib/select.translator';
+export type { ResolvedDatabaseOptions } from './lib/database.options';
+export { formatByteNumber, formatCnosDuration, parseByteNumber, parseCnosDuration, resolveDatabaseOptions } from './lib/database.options';
+export { parseTimestampNanos } from './lib/time.literal';

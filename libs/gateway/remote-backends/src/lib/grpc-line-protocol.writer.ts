@@ -36,7 +36,10 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
         if (answered) break;
         if (!call.write({ body: chunk })) await Promise.race([new Promise((r) => call.once('drain', r)), settled]);
       }
-      if (!answered) call.end();
+      if (!answered) {
+        call.write({ end: {} });
+        call.end();
+      }
     } catch (err) {
       call.cancel();
       throw err;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FieldType, LineProtocolWriter, RequestContext, RowBatch, RowSink, RowSinkTransaction, WritePrecision } from '@cnosdb/contracts';
+import { concatRowBatches, FieldType, LineProtocolWriter, RequestContext, RowBatch, RowSink, RowSinkTransaction, WritePrecision } from '@cnosdb/contracts';
 import { FieldTypeConflictError, LineProtocolError, LineProtocolParser, ParsedTable } from '@cnosdb/protocols/line-protocol';
 import { Errors } from '@cnosdb/shared/errors';
 import { DatabaseInfo, MetadataStore, SchemaConflictError, SchemaManager, shortTypeName } from '@cnosdb/storage/clickhouse';
@@ -111,9 +111,14 @@ export class LineProtocolIngestService extends LineProtocolWriter {
     for (const [table, cols] of columnsByTable) {
       await this.schemas.ensureColumns(loc, table, [...cols.tags], [...cols.fields].map(([name, type]) => ({ name, type })));
     }
-    return pieces.map((p) => {
+    const byTable = new Map<string, RowBatch[]>();
+    for (const p of pieces) {
       convertPrecision(p.times, precision, db.options.precision);
-      return { tenant: ctx.tenant, database: ctx.database, table: p.table, rowCount: p.rowCount, times: p.times, tags: p.tags, fields: p.fields };
-    });
+      const batch: RowBatch = { tenant: ctx.tenant, database: ctx.database, table: p.table, rowCount: p.rowCount, times: p.times, tags: p.tags, fields: p.fields };
+      const list = byTable.get(p.table);
+      if (list) list.push(batch);
+      else byTable.set(p.table, [batch]);
+    }
+    return [...byTable.values()].map(concatRowBatches);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, Precision } from '@cnosdb/contracts';
+import { GRPC_CHANNEL_OPTIONS, GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, WritePrecision } from '@cnosdb/contracts';
 import { toCnosError } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
@@ -34,18 +34,24 @@ export class LineProtocolGrpcServer implements OnApplicationShutdown {
 
   private async handle(call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>): Promise<GrpcWriteReply> {
     const iterator = call[Symbol.asyncIterator]() as AsyncIterator<GrpcWriteChunk>;
+    // A cancelled call must fail the write (so a transaction is aborted), never look like
+    // a body that ended normally.
+    const cancelled = new Promise<never>((_, reject) => call.once('cancelled', () => reject(new Error('write cancelled by the client'))));
+    cancelled.catch(() => undefined);
+    const next = () => Promise.race([iterator.next(), cancelled]);
     try {
-      const first = await iterator.next();
+      const first = await next();
       const header = first.done ? undefined : first.value.header;
       if (!header) throw new Error('write stream must start with a header');
       const body = (async function* () {
         for (;;) {
-          const next = await iterator.next();
-          if (next.done) return;
-          if (next.value.body) yield next.value.body;
+          const chunk = await next();
+          if (chunk.done) throw new Error('write stream ended without its end marker');
+          if (chunk.value.end) return;
+          if (chunk.value.body) yield chunk.value.body;
         }
       })();
-      const { rows } = await this.writer.write(header.context, header.precision as Precision, body);
+      const { rows } = await this.writer.write(header.context, header.precision as WritePrecision, body);
       return { rows };
     } catch (err) {
       const e = toCnosError(err);

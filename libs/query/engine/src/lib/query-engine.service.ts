@@ -1,37 +1,92 @@
+import { randomUUID } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryEvent, RequestContext, ResultType, SqlExecutor } from '@cnosdb/contracts';
+import { QueryEvent, RequestContext, ResultColumn, ResultRow, ResultType, RowSink, SqlExecutor } from '@cnosdb/contracts';
+import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { CnosError, Errors } from '@cnosdb/shared/errors';
 import {
   Catalog,
   CatalogTable,
   parseStatement,
+  Query,
   referencedTableRefs,
   splitStatements,
   SqlParseError,
   SqlSemanticError,
+  Statement,
   TableNotFoundError,
   translateSelect,
 } from '@cnosdb/query/sql';
-import { ClickHouseServerError, ClickHouseService, ClickHouseUnavailableError, MetadataStore, SchemaManager, TableSchema } from '@cnosdb/storage/clickhouse';
+import {
+  ClickHouseServerError,
+  ClickHouseService,
+  ClickHouseUnavailableError,
+  DatabaseInfo,
+  MetadataStore,
+  SchemaManager,
+  TableSchema,
+} from '@cnosdb/storage/clickhouse';
 import { ConsistencyBarrier } from './consistency.barrier';
+import { DdlExecutor, INFORMATION_SCHEMA } from './ddl.executor';
+import { InformationSchema } from './information-schema';
+import { InsertExecutor } from './insert.executor';
+import { locationOf, Namespace, StatementResult, TIME_TYPES } from './namespace';
+import { expiryCutoff } from './retention.service';
+import { TagScanExecutor } from './tag-scan.executor';
 import { tsvRowBatches } from './tsv.reader';
 
 const ROWS_PER_BATCH = 4096;
-const TIME_TYPES: Record<string, ResultType> = { ns: 'TIMESTAMP(NANOSECOND)', us: 'TIMESTAMP(MICROSECOND)', ms: 'TIMESTAMP(MILLISECOND)' };
+const CH_TIMEOUT_EXCEEDED = 159;
+const QUERY_MARKER = 'cnosdb-query';
+
+/** The result schema of INSERT: one BIGINT UNSIGNED column `rows` (CnosDB's AFFECTED_ROWS). */
+const INSERT_RESULT: ResultColumn[] = [{ name: 'rows', type: 'BIGINT UNSIGNED' }];
+
+/** Per-request state: the query's start time and its timeout. */
+interface Execution {
+  ctx: RequestContext;
+  nowNs: bigint;
+  abort: AbortController;
+  timedOut: () => boolean;
+}
 
 /**
- * Runs CnosDB SQL: one statement per request, translated to ClickHouse SQL over the
- * merged (last-write-wins) view of each table, results streamed in batches.
+ * Runs CnosDB SQL: one statement per request. Queries are translated to ClickHouse SQL over
+ * the merged (last-write-wins) view of each table and streamed in batches; DDL and metadata
+ * statements act on ClickHouse and `_cnosdb_meta`; INSERT goes through the deployment's
+ * RowSink. Every statement is bounded by `query.timeoutMs` (500 on expiry).
  */
 @Injectable()
 export class QueryEngineService extends SqlExecutor {
+  private readonly ns: Namespace;
+  private readonly ddl: DdlExecutor;
+  private readonly inserts: InsertExecutor;
+  private readonly tagScans: TagScanExecutor;
+  private readonly informationSchema: InformationSchema;
+
   constructor(
     @Inject(ClickHouseService) private readonly ch: ClickHouseService,
     @Inject(MetadataStore) private readonly metadata: MetadataStore,
     @Inject(SchemaManager) private readonly schemas: SchemaManager,
     @Inject(ConsistencyBarrier) private readonly barrier: ConsistencyBarrier,
+    @Inject(RowSink) sink: RowSink,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+    this.ns = new Namespace(metadata, schemas);
+    this.ddl = new DdlExecutor(metadata, schemas);
+    this.informationSchema = new InformationSchema(ch, metadata);
+    const runner = (ctx: RequestContext, query: Query) => this.runQuery(this.current(ctx), query);
+    this.inserts = new InsertExecutor(this.ns, sink, runner);
+    this.tagScans = new TagScanExecutor(this.ns, runner);
+  }
+
+  // The runner closures above need the request's execution; statements run one at a time per
+  // request, so it travels in a WeakMap keyed by the request context.
+  private readonly executions = new WeakMap<RequestContext, Execution>();
+  private current(ctx: RequestContext): Execution {
+    const e = this.executions.get(ctx);
+    if (!e) throw new Error('no execution for this request');
+    return e;
   }
 
   async *execute(ctx: RequestContext, sql: string): AsyncGenerator<QueryEvent> {
@@ -41,67 +96,187 @@ export class QueryEngineService extends SqlExecutor {
       return;
     }
     if (statements.length > 1) throw Errors.multiStatement(statements.length, sql);
-    let statement;
+    let statement: Statement;
     try {
-      statement = parseStatement(statements[0]);
+      // The whole text, so that errors name what sqlparser sees (e.g. `found: ;`).
+      statement = parseStatement(sql);
     } catch (err) {
       if (err instanceof SqlParseError) throw Errors.sqlParser(err.message);
       throw err;
     }
-    if (statement.kind !== 'select') throw Errors.unsupported(`statement ${statement.keyword ?? ''}`.trim());
 
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    const { timedOut } = await this.barrier.wait();
-    const db = await this.metadata.getDatabase(ctx.tenant, ctx.database);
-    if (!db) throw Errors.databaseNotFound(ctx.database);
-    const loc = { tenant: ctx.tenant, database: ctx.database, chDatabase: db.chDatabase, precision: db.options.precision };
-
-    // Tables may be qualified with a database of the caller's tenant; another tenant's
-    // data is never looked up, so it reads as "not found".
-    const tables = new Map<string, CatalogTable>();
-    const key = (name: string, database?: string) => `${database ?? ctx.database}\u0000${name}`;
-    for (const ref of referencedTableRefs(statement)) {
-      if (ref.tenant !== undefined && ref.tenant !== ctx.tenant) continue;
-      const refDb = ref.database === undefined ? db : await this.metadata.getDatabase(ctx.tenant, ref.database);
-      if (!refDb) continue;
-      const refLoc = { ...loc, database: refDb.name, chDatabase: refDb.chDatabase, precision: refDb.options.precision };
-      const schema = await this.schemas.getTable(refLoc, ref.name, true);
-      if (schema) tables.set(key(ref.name, ref.database), toCatalogTable(schema, refDb.options.precision));
+    let expired = false;
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      expired = true;
+      abort.abort();
+    }, this.config.query.timeoutMs);
+    const exec: Execution = { ctx, nowNs: BigInt(Date.now()) * 1_000_000n, abort, timedOut: () => expired };
+    this.executions.set(ctx, exec);
+    let finished = false;
+    try {
+      yield* this.dispatch(exec, statement);
+      finished = true;
+    } catch (err) {
+      if (expired) throw Errors.queryTimeout();
+      if (err instanceof ClickHouseServerError && err.chCode === CH_TIMEOUT_EXCEEDED) throw Errors.queryTimeout();
+      throw mapError(err);
+    } finally {
+      clearTimeout(timer);
+      this.executions.delete(ctx);
+      // Failed, timed out or abandoned by the client: stop whatever still runs in ClickHouse.
+      if (!finished) abort.abort();
     }
-    const catalog: Catalog = {
-      table: (name, database, tenant) => (tenant !== undefined && tenant !== ctx.tenant ? undefined : tables.get(key(name, database))),
-    };
+  }
 
+  private async *dispatch(exec: Execution, st: Statement): AsyncGenerator<QueryEvent> {
+    const { ctx } = exec;
+    switch (st.kind) {
+      case 'select':
+        yield* this.select(exec, st.query);
+        return;
+      case 'insert': {
+        const write = await this.inserts.prepare(ctx, st);
+        const rows = await write();
+        yield* result({ columns: INSERT_RESULT, rows: [[String(rows)]] });
+        return;
+      }
+      case 'createDatabase':
+        await this.ddl.createDatabase(ctx, st);
+        break;
+      case 'alterDatabase':
+        await this.ddl.alterDatabase(ctx, st);
+        break;
+      // DDL that removes data first waits for the writes acknowledged before it, so none of
+      // them lands after the drop (and none brings a dropped table or column back).
+      case 'dropDatabase':
+        await this.barrier.wait();
+        await this.ddl.dropDatabase(ctx, st);
+        break;
+      case 'createTable':
+        await this.ddl.createTable(ctx, st);
+        break;
+      case 'alterTable':
+        await this.barrier.wait();
+        await this.ddl.alterTable(ctx, st);
+        break;
+      case 'dropTable':
+        await this.barrier.wait();
+        await this.ddl.dropTable(ctx, st);
+        break;
+      case 'showDatabases':
+        yield* result(await this.ddl.showDatabases(ctx));
+        return;
+      case 'describeDatabase':
+        yield* result(await this.ddl.describeDatabase(ctx, st));
+        return;
+      case 'showTables':
+        yield* result(await this.ddl.showTables(ctx, st));
+        return;
+      case 'describeTable':
+        yield* result(await this.ddl.describeTable(ctx, st));
+        return;
+      case 'showSeries':
+        await this.barrier.wait();
+        yield* result(await this.tagScans.execute(ctx, st.body));
+        return;
+      case 'showTagValues':
+        await this.barrier.wait();
+        yield* result(await this.tagScans.execute(ctx, st.body, st.with));
+        return;
+      case 'unsupported':
+        throw Errors.unsupported(`statement ${st.keyword}`);
+    }
+    yield { kind: 'schema', columns: [] };
+  }
+
+  /** SELECT: translated, then streamed from ClickHouse in batches after the read-your-writes wait. */
+  private async *select(exec: Execution, query: Query): AsyncGenerator<QueryEvent> {
+    const { timedOut } = await this.barrier.wait();
+    const { columns, batches } = await this.runQuery(exec, query);
+    yield { kind: 'schema', columns, consistencyTimeout: timedOut };
+    for await (const rows of batches) yield { kind: 'rows', rows };
+  }
+
+  /** Translates a query over the request's catalog and starts it on ClickHouse. */
+  private async runQuery(exec: Execution, query: Query): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ResultRow[]> }> {
+    const { ctx } = exec;
+    const statement: Statement = { kind: 'select', query };
+    const catalog = await this.catalogFor(ctx, statement, exec.nowNs);
     let translated;
     try {
-      translated = translateSelect(statement, catalog, { now: nowNs });
+      translated = translateSelect(statement, catalog, { now: exec.nowNs });
     } catch (err) {
       if (err instanceof TableNotFoundError) throw new CnosError(422, err.code, err.messageFor(ctx.tenant, ctx.database));
       if (err instanceof SqlSemanticError) throw new CnosError(422, err.code, err.message);
       throw err;
     }
+    // ClickHouse stops the query too (18.16 keeps running a query whose client went away).
+    const seconds = Math.max(1, Math.ceil(this.config.query.timeoutMs / 1000));
+    const settings = /\bSETTINGS [^()]*$/.test(translated.sql) ? `, max_execution_time = ${seconds}` : ` SETTINGS max_execution_time = ${seconds}`;
+    // max_execution_time is not checked everywhere on 18.16 (a cross join runs on), so an
+    // aborted query is also killed by the marker in its text.
+    const marker = randomUUID();
+    const sql = `/* ${QUERY_MARKER}:${marker} */ ${translated.sql}${settings}`;
+    exec.abort.signal.addEventListener('abort', () => {
+      this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
+    });
+    const batches = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    return { columns: translated.columns, batches };
+  }
 
-    yield { kind: 'schema', columns: translated.columns, consistencyTimeout: timedOut };
-    try {
-      for await (const rows of tsvRowBatches(this.ch.tsv(translated.sql), ROWS_PER_BATCH)) yield { kind: 'rows', rows };
-    } catch (err) {
-      if (err instanceof ClickHouseUnavailableError) throw Errors.unavailable(err.message);
-      if (err instanceof ClickHouseServerError) throw Errors.datafusion(`Execution error: ${firstLine(err.message)}`);
-      throw err;
+  /**
+   * The tables a statement reads, looked up before translation. Tables may be qualified with
+   * a database of the caller's tenant (or information_schema); another tenant's data is never
+   * looked up, so it reads as "not found".
+   */
+  private async catalogFor(ctx: RequestContext, statement: Statement, nowNs: bigint): Promise<Catalog> {
+    const tables = new Map<string, CatalogTable>();
+    const key = (name: string, database?: string) => `${database ?? ctx.database}\u0000${name}`;
+    for (const ref of referencedTableRefs(statement)) {
+      if (ref.tenant !== undefined && ref.tenant !== ctx.tenant) continue;
+      const database = ref.database ?? ctx.database;
+      if (database === INFORMATION_SCHEMA) {
+        const table = await this.informationSchema.table(ctx.tenant, ref.name);
+        if (table) tables.set(key(ref.name, ref.database), table);
+        continue;
+      }
+      const db = await this.metadata.getDatabase(ctx.tenant, database);
+      if (!db) {
+        if (ref.database === undefined) throw Errors.databaseNotFound(ctx.database);
+        continue;
+      }
+      const schema = await this.schemas.getTable(locationOf(db), ref.name, true);
+      if (schema) tables.set(key(ref.name, ref.database), toCatalogTable(schema, db, nowNs));
     }
+    return {
+      table: (name, database, tenant) => (tenant !== undefined && tenant !== ctx.tenant ? undefined : tables.get(key(name, database))),
+    };
   }
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0];
+function* result(r: StatementResult): Generator<QueryEvent> {
+  yield { kind: 'schema', columns: r.columns };
+  if (r.rows.length > 0) yield { kind: 'rows', rows: r.rows };
 }
 
-function toCatalogTable(schema: TableSchema, precision: 'ns' | 'us' | 'ms'): CatalogTable {
-  return {
+function mapError(err: unknown): unknown {
+  if (err instanceof CnosError) return err;
+  if (err instanceof ClickHouseUnavailableError) return Errors.unavailable(err.message);
+  if (err instanceof ClickHouseServerError) return Errors.datafusion(`Execution error: ${err.message.split('\n')[0]}`);
+  return err;
+}
+
+function toCatalogTable(schema: TableSchema, db: DatabaseInfo, nowNs: bigint): CatalogTable {
+  const precision = db.options.precision;
+  const table: CatalogTable = {
     name: schema.table,
     chDatabase: schema.chDatabase,
     chTable: schema.table,
     precision,
     columns: schema.columns.map((c) => ({ name: c.name, role: c.role, type: c.role === 'time' ? TIME_TYPES[precision] : (c.type as ResultType) })),
   };
+  const minTime = expiryCutoff(db, nowNs);
+  if (minTime !== undefined) table.minTime = minTime;
+  return table;
 }

@@ -260,15 +260,19 @@ class BaseTable implements FromRel {
   }
 
   render(): string {
+    const { source, minTime } = this.table;
     const select = this.columns
       .filter((c) => c.used)
       .map((c) => {
         const { raw, role } = c.base;
-        const value = role === 'time' ? raw : role === 'tag' ? `nullIf(${raw}, '')` : `argMax(${raw}, ${chIdent('__cnosdb_version')})`;
+        const field = source !== undefined ? raw : `argMax(${raw}, ${chIdent('__cnosdb_version')})`;
+        const value = role === 'time' ? raw : role === 'tag' ? `nullIf(${raw}, '')` : field;
         return `${value} AS ${c.sql}`;
       });
+    const conditions = minTime === undefined ? this.pushed : [`${chIdent('time')} >= ${minTime}`, ...this.pushed];
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    if (source !== undefined) return `(SELECT ${select.length > 0 ? select.join(', ') : '1 AS _unused'} FROM ${source}${where})`;
     const groupBy = this.columns.filter((c) => c.base.role !== 'field').map((c) => c.base.raw);
-    const where = this.pushed.length > 0 ? ` WHERE ${this.pushed.join(' AND ')}` : '';
     return (
       `(SELECT ${select.join(', ')} FROM ${chIdent(this.table.chDatabase)}.${chIdent(this.table.chTable)}` +
       `${where} GROUP BY ${groupBy.join(', ')})`

@@ -19,6 +19,8 @@ export type BinaryOperator =
 export interface DataTypeName {
   /** e.g. `BIGINT`, `BIGINT UNSIGNED`, `DOUBLE`, `VARCHAR`, `TIMESTAMP` */
   name: string;
+  /** Set on column types of CREATE/ALTER TABLE that sqlparser does not know (its `Custom` type). */
+  custom?: boolean;
 }
 
 export type Literal =
@@ -101,7 +103,65 @@ export interface Join {
   constraint: { kind: 'on'; expr: Expr } | { kind: 'using'; columns: Ident[] } | { kind: 'natural' } | { kind: 'none' };
 }
 
-/** One parsed statement. Only queries are parsed fully; the rest are recognised by keyword. */
+/**
+ * Options of CREATE/ALTER DATABASE exactly as written (values unvalidated): strings for the
+ * quoted ones, digit text for the numeric ones. Keys are CnosDB's option names.
+ */
+export interface DatabaseOptionsAst {
+  ttl?: string;
+  shard?: string;
+  vnode_duration?: string;
+  replica?: string;
+  precision?: string;
+  max_memcache_size?: string;
+  memcache_partitions?: string;
+  wal_max_file_size?: string;
+  wal_sync?: string;
+  strict_write?: string;
+  max_cache_readers?: string;
+}
+
+/** A column of CREATE TABLE / ALTER TABLE ADD: a field with its type and codec, or a tag. */
+export type ColumnDefAst =
+  | { kind: 'field'; name: Ident; dataType: DataTypeName; codec?: string }
+  | { kind: 'tag'; name: Ident };
+
+export type AlterTableAction =
+  | { kind: 'addColumn'; column: ColumnDefAst }
+  | { kind: 'dropColumn'; column: Ident }
+  | { kind: 'alterCodec'; column: Ident; codec: string }
+  | { kind: 'renameColumn'; from: Ident; to: Ident };
+
+/** The WITH KEY clause of SHOW TAG VALUES. */
+export interface WithKeyAst {
+  op: '=' | '!=' | 'IN' | 'NOT IN';
+  keys: Ident[];
+}
+
+/** The common body of SHOW SERIES and SHOW TAG VALUES. */
+export interface ShowTagBodyAst {
+  database?: Ident;
+  table: Ident;
+  where?: Expr;
+  orderBy: OrderByExpr[];
+  limit?: Expr;
+  offset?: Expr;
+}
+
+/** One parsed statement. Queries and CnosDB's DDL/metadata statements are parsed fully; the rest are recognised by keyword. */
 export type Statement =
   | { kind: 'select'; query: Query }
-  | { kind: 'unsupported'; keyword: string };
+  | { kind: 'unsupported'; keyword: string }
+  | { kind: 'createDatabase'; name: Ident; ifNotExists: boolean; options: DatabaseOptionsAst }
+  | { kind: 'alterDatabase'; name: Ident; options: DatabaseOptionsAst }
+  | { kind: 'dropDatabase'; name: Ident; ifExists: boolean; after?: string }
+  | { kind: 'showDatabases' }
+  | { kind: 'describeDatabase'; name: Ident }
+  | { kind: 'createTable'; name: Ident[]; ifNotExists: boolean; columns: ColumnDefAst[] }
+  | { kind: 'alterTable'; name: Ident[]; action: AlterTableAction }
+  | { kind: 'dropTable'; name: Ident[]; ifExists: boolean }
+  | { kind: 'showTables'; database?: Ident }
+  | { kind: 'describeTable'; name: Ident[] }
+  | { kind: 'insert'; table: Ident[]; columns: Ident[]; source: { kind: 'values'; rows: Expr[][] } | { kind: 'query'; query: Query } }
+  | { kind: 'showSeries'; body: ShowTagBodyAst }
+  | { kind: 'showTagValues'; body: ShowTagBodyAst; with: WithKeyAst };

@@ -14,6 +14,13 @@ export interface CatalogTable {
   chTable: string;
   precision: 'ns' | 'us' | 'ms';
   columns: CatalogColumn[];
+  /** Rows whose time is below this (in `precision` units) have expired (database TTL) and are invisible. */
+  minTime?: bigint;
+  /**
+   * A parenthesized ClickHouse subquery read instead of `chDatabase.chTable` (virtual tables such
+   * as information_schema); its rows are taken as they are, without the last-write-wins merge.
+   */
+  source?: string;
 }
 
 /**

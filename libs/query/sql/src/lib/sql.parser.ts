@@ -1,5 +1,8 @@
 import {
+  AlterTableAction,
   BinaryOperator,
+  ColumnDefAst,
+  DatabaseOptionsAst,
   DataTypeName,
   Expr,
   FunctionArg,
@@ -11,9 +14,11 @@ import {
   Select,
   SelectItem,
   SetExpr,
+  ShowTagBodyAst,
   Statement,
   TableFactor,
   TableWithJoins,
+  WithKeyAst,
 } from './sql.ast';
 import { SqlParseError } from './sql.errors';
 import { Token, tokenText, tokenize } from './sql.tokenizer';
@@ -174,12 +179,367 @@ class Parser {
     if (kw === 'SELECT' || kw === 'WITH' || this.isOp('(')) {
       return { kind: 'select', query: this.parseQuery() };
     }
-    if (kw !== undefined && OTHER_STATEMENT_KEYWORDS.has(kw)) {
-      // Skip to the statement delimiter; a later slice parses these.
-      while (this.peek().kind !== 'eof' && !this.isOp(';')) this.next();
-      return { kind: 'unsupported', keyword: kw };
+    switch (kw) {
+      case 'CREATE':
+        this.next();
+        return this.parseCreate();
+      case 'DROP':
+        this.next();
+        return this.parseDrop();
+      case 'ALTER':
+        this.next();
+        return this.parseAlter();
+      case 'SHOW':
+        this.next();
+        return this.parseShow();
+      case 'DESCRIBE':
+      case 'DESC':
+        this.next();
+        return this.parseDescribe();
+      case 'INSERT':
+        this.next();
+        return this.parseInsert();
     }
+    if (kw !== undefined && OTHER_STATEMENT_KEYWORDS.has(kw)) return this.skipStatement(kw);
     return this.expected('an SQL statement', t);
+  }
+
+  /** Skips to the statement delimiter: statements recognised but not implemented. */
+  private skipStatement(keyword: string): Statement {
+    while (this.peek().kind !== 'eof' && !this.isOp(';')) this.next();
+    return { kind: 'unsupported', keyword };
+  }
+
+  // ---- CnosDB statements (query_server/query/src/sql/parser.rs) -------------------------
+
+  private parseCreate(): Statement {
+    if (this.parseKeyword('TABLE')) {
+      const ifNotExists = this.parseKeywords('IF', 'NOT', 'EXISTS');
+      const name = this.parseObjectName();
+      checkObjectName(name);
+      return { kind: 'createTable', name, ifNotExists, columns: this.parseCnosColumns() };
+    }
+    if (this.parseKeyword('DATABASE')) {
+      const ifNotExists = this.parseKeywords('IF', 'NOT', 'EXISTS');
+      const name = this.parseIdentifier();
+      checkObjectName([name]);
+      // CnosDB wants WITH before the options; accepting them without it is a harmless superset.
+      this.parseKeyword('WITH');
+      const options: DatabaseOptionsAst = {};
+      while (this.parseDatabaseOption(options));
+      return { kind: 'createDatabase', name, ifNotExists, options };
+    }
+    const kw = Parser.keywordOf(this.peek());
+    if (kw === 'EXTERNAL' || kw === 'UNBOUNDED' || kw === 'TENANT' || kw === 'USER' || kw === 'ROLE' || kw === 'STREAM') {
+      return this.skipStatement('CREATE');
+    }
+    return this.expected('an object type after CREATE');
+  }
+
+  private static readonly DATABASE_STRING_OPTIONS = new Set(['TTL', 'VNODE_DURATION', 'PRECISION', 'MAX_MEMCACHE_SIZE', 'WAL_MAX_FILE_SIZE', 'WAL_SYNC', 'STRICT_WRITE']);
+  private static readonly DATABASE_NUMBER_OPTIONS = new Set(['SHARD', 'REPLICA', 'MEMCACHE_PARTITIONS', 'MAX_CACHE_READERS']);
+
+  /** One `OPTION [=] value`; false when the next token is no database option. */
+  private parseDatabaseOption(options: DatabaseOptionsAst): boolean {
+    const kw = Parser.keywordOf(this.peek());
+    if (kw === undefined) return false;
+    const key = kw.toLowerCase() as keyof DatabaseOptionsAst;
+    if (Parser.DATABASE_STRING_OPTIONS.has(kw)) {
+      this.next();
+      this.consumeOp('=');
+      options[key] = this.parseStringValue();
+      return true;
+    }
+    if (Parser.DATABASE_NUMBER_OPTIONS.has(kw)) {
+      this.next();
+      this.consumeOp('=');
+      const value = this.parseUnsignedNumber();
+      if ((kw === 'SHARD' || kw === 'REPLICA') && BigInt(value) === 0n) {
+        throw new SqlParseError(`${kw === 'SHARD' ? 'shard' : 'replica'} number should be greater than 0`);
+      }
+      options[key] = value;
+      return true;
+    }
+    return false;
+  }
+
+  /** sqlparser's parse_value, accepting only strings (as spi's parse_string_value). */
+  private parseStringValue(): string {
+    const t = this.next();
+    if (t.kind === 'string') return t.value;
+    if (t.kind === 'word' && t.quote === '"') return t.value;
+    if (t.kind === 'number') throw new SqlParseError(`expected value, but found : ${t.text}`);
+    const kw = Parser.keywordOf(t);
+    if (kw === 'TRUE' || kw === 'FALSE' || kw === 'NULL') throw new SqlParseError(`expected value, but found : ${kw.toLowerCase() === 'null' ? 'NULL' : kw.toLowerCase()}`);
+    return this.expected('a concrete value', t);
+  }
+
+  private parseUnsignedNumber(): string {
+    const t = this.peek();
+    if (t.kind !== 'number') return this.expected('literal number', t);
+    this.next();
+    if (!/^\d+$/.test(t.text) || BigInt(t.text) > 18446744073709551615n) {
+      throw new SqlParseError(`this option should be a unsigned number, but get ${t.text}`);
+    }
+    return t.text;
+  }
+
+  private parseDrop(): Statement {
+    if (this.parseKeyword('TABLE')) {
+      const ifExists = this.parseKeywords('IF', 'EXISTS');
+      return { kind: 'dropTable', name: this.parseObjectName(), ifExists };
+    }
+    if (this.parseKeyword('DATABASE')) {
+      const ifExists = this.parseKeywords('IF', 'EXISTS');
+      const name = this.parseIdentifier();
+      if (this.parseKeyword('AFTER')) return { kind: 'dropDatabase', name, ifExists, after: this.parseStringValue() };
+      return { kind: 'dropDatabase', name, ifExists };
+    }
+    const kw = Parser.keywordOf(this.peek());
+    if (kw === 'TENANT' || kw === 'USER' || kw === 'ROLE' || kw === 'VNODE' || kw === 'STREAM') return this.skipStatement('DROP');
+    return this.expected('TABLE,DATABASE,TENANT,USER,ROLE,VNODE,STREAM after DROP');
+  }
+
+  private parseAlter(): Statement {
+    if (this.parseKeyword('TABLE')) return this.parseAlterTable();
+    if (this.parseKeyword('DATABASE')) {
+      const name = this.parseIdentifier();
+      this.expectKeyword('SET');
+      const options: DatabaseOptionsAst = {};
+      if (!this.parseDatabaseOption(options)) throw new SqlParseError(`expected database option, but found ${tokenText(this.peek())}`);
+      const modifiable = new Set(['ttl', 'shard', 'vnode_duration', 'replica']);
+      if (Object.keys(options).some((k) => !modifiable.has(k))) {
+        throw new SqlParseError('database config is unmodifiable, only can modify database option: TTL, SHARD, VNODE_DURATION, REPLICA');
+      }
+      return { kind: 'alterDatabase', name, options };
+    }
+    const kw = Parser.keywordOf(this.peek());
+    if (kw === 'TENANT' || kw === 'USER') return this.skipStatement('ALTER');
+    return this.expected('TABLE/DATABASE/TENANT/USER');
+  }
+
+  private parseAlterTable(): Statement {
+    const name = this.parseObjectName();
+    let action: AlterTableAction;
+    if (this.parseKeyword('ADD')) {
+      if (this.parseKeyword('FIELD')) action = { kind: 'addColumn', column: this.parseCnosField() };
+      else if (this.parseKeyword('TAG')) action = { kind: 'addColumn', column: { kind: 'tag', name: this.parseIdentifier() } };
+      else return this.expected('FIELD or TAG');
+    } else if (this.parseKeyword('ALTER')) {
+      const column = this.parseIdentifier();
+      this.expectKeyword('SET');
+      this.expectKeyword('CODEC');
+      action = { kind: 'alterCodec', column, codec: this.parseCodec() };
+    } else if (this.parseKeyword('DROP')) {
+      action = { kind: 'dropColumn', column: this.parseIdentifier() };
+    } else if (this.parseKeyword('RENAME')) {
+      this.expectKeyword('COLUMN');
+      const from = this.parseIdentifier();
+      this.expectKeyword('TO');
+      action = { kind: 'renameColumn', from, to: this.parseIdentifier() };
+    } else {
+      return this.expected('ADD or ALTER or DROP or RENAME');
+    }
+    return { kind: 'alterTable', name, action };
+  }
+
+  /** `(field TYPE [CODEC(x)], …[, TAGS(a, b)])`: tags first in the result, as CnosDB orders them. */
+  private parseCnosColumns(): ColumnDefAst[] {
+    if (!this.consumeOp('(') || this.consumeOp(')')) throw new SqlParseError('Expected field columns when create table');
+    const tags: ColumnDefAst[] = [];
+    const fields: ColumnDefAst[] = [];
+    for (;;) {
+      fields.push(this.parseCnosField());
+      if (this.consumeOp(',')) {
+        if (this.parseKeyword('TAGS')) {
+          if (!this.consumeOp('(')) this.expected('a list of columns in parentheses');
+          if (!this.consumeOp(')')) {
+            tags.push(...this.commaSeparated((): ColumnDefAst => ({ kind: 'tag', name: this.parseIdentifier() })));
+            this.expectOp(')');
+          }
+          this.expectOp(')');
+          break;
+        }
+      } else if (this.consumeOp(')')) {
+        break;
+      } else {
+        throw new SqlParseError("Expected token ',', 'TAGS' or ')'");
+      }
+    }
+    return [...tags, ...fields];
+  }
+
+  /** `name TYPE [CODEC(x)]` */
+  private parseCnosField(): ColumnDefAst {
+    const name = this.parseIdentifier();
+    const dataType = this.parseColumnType();
+    const codec = this.parseKeyword('CODEC') ? this.parseCodec() : undefined;
+    return codec === undefined ? { kind: 'field', name, dataType } : { kind: 'field', name, dataType, codec };
+  }
+
+  /**
+   * A column type: BIGINT [UNSIGNED], DOUBLE, STRING, BOOLEAN, TIMESTAMP by their canonical
+   * names; any other type keeps its text as sqlparser displays it, for the planner's error.
+   */
+  private parseColumnType(): DataTypeName {
+    const t = this.peek();
+    const kw = Parser.keywordOf(t);
+    switch (kw) {
+      case 'BIGINT': {
+        this.next();
+        this.optionalTypeLength();
+        return { name: this.parseKeyword('UNSIGNED') ? 'BIGINT UNSIGNED' : 'BIGINT' };
+      }
+      case 'DOUBLE':
+        this.next();
+        return { name: this.parseKeyword('PRECISION') ? 'DOUBLE PRECISION' : 'DOUBLE' };
+      case 'STRING':
+      case 'BOOLEAN':
+        this.next();
+        return { name: kw };
+      case 'TIMESTAMP': {
+        this.next();
+        this.optionalTypeLength();
+        if (this.parseKeyword('WITH')) {
+          this.expectKeyword('TIME');
+          this.expectKeyword('ZONE');
+          return { name: 'TIMESTAMP WITH TIME ZONE' };
+        }
+        if (this.parseKeyword('WITHOUT')) {
+          this.expectKeyword('TIME');
+          this.expectKeyword('ZONE');
+        }
+        return { name: 'TIMESTAMP' };
+      }
+    }
+    if (t.kind !== 'word') return this.expected('a data type name', t);
+    const start = this.pos;
+    const dataType = this.parseDataType();
+    // Anything else is unsupported; keep the source spelling (sqlparser's Display).
+    const text = this.tokens
+      .slice(start, this.pos)
+      .map((x) => (x.kind === 'word' && x.quote === null ? x.value.toUpperCase() : tokenText(x)))
+      .join(' ')
+      .replace(/ \( /g, '(')
+      .replace(/ \)/g, ')')
+      .replace(/ , /g, ', ');
+    // sqlparser's Custom type: an unknown name, displayed as written.
+    if (this.pos === start + 1 && dataType.name === normalize(t).value) return { name: t.quote === null ? t.value : tokenText(t), custom: true };
+    return { name: text };
+  }
+
+  private optionalTypeLength(): void {
+    if (this.consumeOp('(')) {
+      const n = this.next();
+      if (n.kind !== 'number') this.expected('literal int', n);
+      this.expectOp(')');
+    }
+  }
+
+  /** `(ENCODING)` after CODEC. */
+  private parseCodec(): string {
+    this.expectOp('(');
+    if (this.isOp(')')) throw new SqlParseError('expect codec encoding type in ()');
+    const t = this.peek();
+    const text = tokenText(t);
+    const codec = text.toUpperCase();
+    if (!CODECS.has(codec)) throw new SqlParseError(`${text} is not valid encoding`);
+    this.next();
+    this.expectOp(')');
+    return codec;
+  }
+
+  private parseShow(): Statement {
+    const kw = Parser.keywordOf(this.peek());
+    switch (kw) {
+      case 'TABLES': {
+        this.next();
+        const database = this.parseKeyword('ON') ? this.parseIdentifier() : undefined;
+        return database === undefined ? { kind: 'showTables' } : { kind: 'showTables', database };
+      }
+      case 'DATABASES':
+        this.next();
+        return { kind: 'showDatabases' };
+      case 'SERIES':
+        this.next();
+        return { kind: 'showSeries', body: this.parseShowTagBody(false).body };
+      case 'TAG': {
+        this.next();
+        if (!this.parseKeyword('VALUES')) return this.expected('VALUES');
+        const { body, withKey } = this.parseShowTagBody(true);
+        return { kind: 'showTagValues', body, with: withKey as WithKeyAst };
+      }
+      case 'QUERIES':
+      case 'STREAMS':
+      case 'REPLICAS':
+        return this.skipStatement('SHOW');
+    }
+    throw new SqlParseError(`nonsupport: ${tokenText(this.peek())}`);
+  }
+
+  private parseShowTagBody(withKey: boolean): { body: ShowTagBodyAst; withKey?: WithKeyAst } {
+    const database = this.parseKeyword('ON') ? this.parseIdentifier() : undefined;
+    this.expectKeyword('FROM');
+    const table = this.parseIdentifier();
+    let key: WithKeyAst | undefined;
+    if (withKey) {
+      this.expectKeyword('WITH');
+      this.expectKeyword('KEY');
+      const t = this.next();
+      const kw = Parser.keywordOf(t);
+      if (t.kind === 'op' && (t.text === '=' || t.text === '==')) key = { op: '=', keys: [this.parseIdentifier()] };
+      else if (t.kind === 'op' && (t.text === '!=' || t.text === '<>')) key = { op: '!=', keys: [this.parseIdentifier()] };
+      else if (kw === 'IN' || kw === 'NOT') {
+        if (kw === 'NOT') this.expectKeyword('IN');
+        this.expectOp('(');
+        const keys = this.commaSeparated(() => this.parseIdentifier());
+        this.expectOp(')');
+        key = { op: kw === 'IN' ? 'IN' : 'NOT IN', keys };
+      } else return this.expected('=, !=, <>, IN, NOT IN', t);
+    }
+    const body: ShowTagBodyAst = { table, orderBy: [] };
+    if (database !== undefined) body.database = database;
+    if (this.parseKeyword('WHERE')) body.where = this.parseExpr();
+    if (this.parseKeywords('ORDER', 'BY')) body.orderBy = this.commaSeparated(() => this.parseOrderByExpr());
+    for (let i = 0; i < 2; i++) {
+      if (body.limit === undefined && this.parseKeyword('LIMIT')) {
+        if (!this.parseKeyword('ALL')) body.limit = this.parseExpr();
+      }
+      if (body.offset === undefined && this.parseKeyword('OFFSET')) {
+        body.offset = this.parseExpr();
+        if (!this.parseKeyword('ROW')) this.parseKeyword('ROWS');
+      }
+    }
+    return { body, withKey: key };
+  }
+
+  private parseDescribe(): Statement {
+    if (this.parseKeyword('TABLE')) return { kind: 'describeTable', name: this.parseObjectName() };
+    if (this.parseKeyword('DATABASE')) return { kind: 'describeDatabase', name: this.parseIdentifier() };
+    return this.expected('table/database');
+  }
+
+  /** `INSERT [INTO] t [(cols)] VALUES (…), … | SELECT …` */
+  private parseInsert(): Statement {
+    this.parseKeyword('INTO');
+    const table = this.parseObjectName();
+    let columns: Ident[] = [];
+    if (this.isOp('(') && !(this.isKeyword('SELECT', 1) || this.isKeyword('WITH', 1))) {
+      this.next();
+      columns = this.commaSeparated(() => this.parseIdentifier());
+      this.expectOp(')');
+    }
+    if (this.parseKeyword('VALUES')) {
+      const rows = this.commaSeparated(() => {
+        this.parseKeyword('ROW');
+        this.expectOp('(');
+        const row = this.isOp(')') ? [] : this.commaSeparated(() => this.parseExpr());
+        this.expectOp(')');
+        return row;
+      });
+      return { kind: 'insert', table, columns, source: { kind: 'values', rows } };
+    }
+    return { kind: 'insert', table, columns, source: { kind: 'query', query: this.parseQuery() } };
   }
 
   // ---- queries -------------------------------------------------------------------------
@@ -745,6 +1105,16 @@ class Parser {
       }
     }
   }
+}
+
+/** CnosDB's column encodings (models::codec::Encoding). */
+const CODECS = new Set(['DEFAULT', 'NULL', 'DELTA', 'QUANTILE', 'GZIP', 'BZIP', 'GORILLA', 'SNAPPY', 'ZSTD', 'ZLIB', 'BITPACK']);
+
+/** check_name_not_contain_illegal_character */
+function checkObjectName(name: Ident[]): void {
+  const text = name.map((p) => p.value).join('.');
+  if (text.includes('/')) throw new SqlParseError(`not supported keyword contains '/': ${text}`);
+  if (text.trim() === '') throw new SqlParseError('Name cannot be empty or contain only spaces');
 }
 
 /** Parses every statement in `sql`; empty statements (`;;`) are skipped as sqlparser does. */

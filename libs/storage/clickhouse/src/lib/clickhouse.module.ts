@@ -4,6 +4,7 @@ import { ClickHouseService } from './clickhouse.service';
 import { MetadataStore } from './metadata.store';
 import { SchemaManager } from './schema.manager';
 import { RowInserter } from './row.inserter';
+import { BatchSchemaHealer, SchemaHealingRowInserter } from './healing-row.inserter';
 
 /** ClickHouse access for a process: client, metadata, schemas, inserts. */
 @Global()
@@ -15,9 +16,22 @@ import { RowInserter } from './row.inserter';
       useFactory: (config: AppConfig) => new ClickHouseService(config.clickhouse),
     },
     { provide: MetadataStore, inject: [ClickHouseService], useFactory: (ch: ClickHouseService) => new MetadataStore(ch) },
-    { provide: SchemaManager, inject: [ClickHouseService], useFactory: (ch: ClickHouseService) => new SchemaManager(ch) },
-    { provide: RowInserter, inject: [ClickHouseService], useFactory: (ch: ClickHouseService) => new RowInserter(ch) },
+    {
+      provide: SchemaManager,
+      inject: [ClickHouseService, MetadataStore],
+      useFactory: (ch: ClickHouseService, metadata: MetadataStore) => new SchemaManager(ch, metadata),
+    },
+    {
+      provide: BatchSchemaHealer,
+      inject: [MetadataStore, SchemaManager],
+      useFactory: (metadata: MetadataStore, schemas: SchemaManager) => new BatchSchemaHealer(metadata, schemas),
+    },
+    {
+      provide: RowInserter,
+      inject: [ClickHouseService, BatchSchemaHealer],
+      useFactory: (ch: ClickHouseService, healer: BatchSchemaHealer) => new SchemaHealingRowInserter(ch, healer),
+    },
   ],
-  exports: [ClickHouseService, MetadataStore, SchemaManager, RowInserter],
+  exports: [ClickHouseService, MetadataStore, SchemaManager, RowInserter, BatchSchemaHealer],
 })
 export class ClickHouseModule {}

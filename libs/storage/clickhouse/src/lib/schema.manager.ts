@@ -21,9 +21,17 @@ export interface TableLocation {
   precision: Precision;
 }
 
+/** CREATE TABLE found the table already there. */
+export class TableExistsError extends Error {
+  constructor(readonly table: string) {
+    super(`Table ${table} already exists.`);
+  }
+}
+
 const UNITS_PER_SECOND: Record<Precision, number> = { ns: 1_000_000_000, us: 1_000_000, ms: 1000 };
 const CH_COLUMN_EXISTS = 44;
 const CH_TABLE_EXISTS = 57;
+const CH_NO_SUCH_COLUMN = 16;
 
 /**
  * Table schemas live in ClickHouse itself: a table's columns, their order and their types
@@ -34,7 +42,13 @@ export class SchemaManager {
   private readonly cache = new Map<string, TableSchema>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly ch: ClickHouseService) {}
+  /** `metadata`, when given, drops cached schemas whenever any process changes metadata. */
+  constructor(
+    private readonly ch: ClickHouseService,
+    metadata?: { onChange(listener: () => void): void },
+  ) {
+    metadata?.onChange(() => this.invalidate());
+  }
 
   /** The table's schema, or undefined when it does not exist. `fresh` bypasses the cache. */
   async getTable(loc: TableLocation, table: string, fresh = false): Promise<TableSchema | undefined> {
@@ -75,7 +89,13 @@ export class SchemaManager {
   async ensureColumns(loc: TableLocation, table: string, tags: string[], fields: { name: string; type: FieldType }[]): Promise<TableSchema> {
     const key = `${loc.chDatabase}\u0000${table}`;
     const cached = this.cache.get(key);
-    if (cached && this.missing(cached, tags, fields).length === 0) return cached;
+    try {
+      if (cached && this.missing(cached, tags, fields).length === 0) return cached;
+    } catch (err) {
+      // A conflict with a cached schema may be stale (the table was dropped or altered by
+      // another service): decide on a fresh read below.
+      if (!(err instanceof SchemaConflictError)) throw err;
+    }
     return this.withLock(key, async () => {
       let schema = await this.getTable(loc, table, true);
       if (!schema) {
@@ -119,7 +139,75 @@ export class SchemaManager {
     return out;
   }
 
+  /**
+   * CREATE TABLE: time, then the tags, then the fields. Throws TableExistsError if the table
+   * exists (also when another process created it a moment earlier).
+   */
+  async createTableStrict(loc: TableLocation, table: string, tags: string[], fields: { name: string; type: FieldType }[]): Promise<TableSchema> {
+    const key = `${loc.chDatabase}\u0000${table}`;
+    return this.withLock(key, async () => {
+      if (await this.getTable(loc, table, true)) throw new TableExistsError(table);
+      try {
+        await this.ch.exec(this.createTableSql(loc, table, tags, fields, false));
+      } catch (err) {
+        if (err instanceof ClickHouseServerError && err.chCode === CH_TABLE_EXISTS) throw new TableExistsError(table);
+        throw err;
+      }
+      const schema = await this.getTable(loc, table, true);
+      if (!schema) throw new Error(`table ${table} vanished right after it was created`);
+      return schema;
+    });
+  }
+
+  /** DROP TABLE (with all its data); false if it did not exist. */
+  async dropTable(loc: TableLocation, table: string): Promise<boolean> {
+    const key = `${loc.chDatabase}\u0000${table}`;
+    return this.withLock(key, async () => {
+      const existed = (await this.getTable(loc, table, true)) !== undefined;
+      await this.ch.exec(`DROP TABLE IF EXISTS ${qualified(loc.chDatabase, table)}`);
+      this.cache.delete(key);
+      return existed;
+    });
+  }
+
+  /** ALTER TABLE … ADD a tag or a field column (at the end, as CnosDB appends). */
+  async addColumn(loc: TableLocation, table: string, column: { name: string; role: 'tag' } | { name: string; role: 'field'; type: FieldType }): Promise<TableSchema> {
+    const key = `${loc.chDatabase}\u0000${table}`;
+    return this.withLock(key, async () => {
+      const chType = column.role === 'tag' ? CH_TAG_TYPE : chFieldType(column.type);
+      try {
+        await this.ch.exec(`ALTER TABLE ${qualified(loc.chDatabase, table)} ADD COLUMN ${quoteIdent(column.name)} ${chType}`);
+      } catch (err) {
+        if (!(err instanceof ClickHouseServerError && err.chCode === CH_COLUMN_EXISTS)) throw err;
+      }
+      const schema = await this.getTable(loc, table, true);
+      if (!schema) throw new Error(`table ${table} vanished while adding a column`);
+      return schema;
+    });
+  }
+
+  /** ALTER TABLE … DROP a (field) column with its data. */
+  async dropColumn(loc: TableLocation, table: string, column: string): Promise<TableSchema | undefined> {
+    const key = `${loc.chDatabase}\u0000${table}`;
+    return this.withLock(key, async () => {
+      try {
+        await this.ch.exec(`ALTER TABLE ${qualified(loc.chDatabase, table)} DROP COLUMN ${quoteIdent(column)}`);
+      } catch (err) {
+        if (!(err instanceof ClickHouseServerError && err.chCode === CH_NO_SUCH_COLUMN)) throw err;
+      }
+      return this.getTable(loc, table, true);
+    });
+  }
+
   private async createTable(loc: TableLocation, table: string, tags: string[], fields: { name: string; type: FieldType }[]): Promise<void> {
+    try {
+      await this.ch.exec(this.createTableSql(loc, table, tags, fields, true));
+    } catch (err) {
+      if (!(err instanceof ClickHouseServerError && err.chCode === CH_TABLE_EXISTS)) throw err;
+    }
+  }
+
+  private createTableSql(loc: TableLocation, table: string, tags: string[], fields: { name: string; type: FieldType }[], ifNotExists: boolean): string {
     const cols = [
       'time Int64',
       ...tags.map((t) => `${quoteIdent(t)} ${CH_TAG_TYPE}`),
@@ -130,14 +218,10 @@ export class SchemaManager {
     // drops whole partitions.
     const orderBy = [...tags.map(quoteIdent), 'time'].join(', ');
     const perSecond = UNITS_PER_SECOND[loc.precision];
-    const sql =
-      `CREATE TABLE IF NOT EXISTS ${qualified(loc.chDatabase, table)} (${cols.join(', ')}) ` +
-      `ENGINE = MergeTree() PARTITION BY toDate(toDateTime(intDiv(time, ${perSecond}))) ORDER BY (${orderBy})`;
-    try {
-      await this.ch.exec(sql);
-    } catch (err) {
-      if (!(err instanceof ClickHouseServerError && err.chCode === CH_TABLE_EXISTS)) throw err;
-    }
+    return (
+      `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(loc.chDatabase, table)} (${cols.join(', ')}) ` +
+      `ENGINE = MergeTree() PARTITION BY toDate(toDateTime(intDiv(time, ${perSecond}))) ORDER BY (${orderBy})`
+    );
   }
 
   private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
