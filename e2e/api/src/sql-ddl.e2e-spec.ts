@@ -274,13 +274,17 @@ describe.each(MODES)('SQL DDL (%s)', (mode) => {
       expect(empty(await sql('DROP TABLE IF EXISTS a', other))).toEqual(OK_EMPTY);
     });
 
-    it('a write right after DROP TABLE creates the table afresh, whatever types it had', async () => {
+    it('a write right after DROP TABLE creates the table afresh, with the same or other types', async () => {
       const t = uniqueName('recreate');
       expect((await write(`${t},k=a v=1i 1`, db)).status).toBe(200);
       expect(await csv(`DESCRIBE TABLE ${t}`, db)).toBe(`${DESCRIBE_TABLE_HEADER}\ntime,TIMESTAMP(NANOSECOND),TIME,DEFAULT\nk,STRING,TAG,DEFAULT\nv,BIGINT,FIELD,DEFAULT\n`);
+      // Same types: a parser that cached the schema must not write into the dropped table.
       expect(empty(await sql(`DROP TABLE ${t}`, db))).toEqual(OK_EMPTY);
-      expect(empty(await write(`${t},k=b v="text" 2`, db))).toEqual(OK_EMPTY);
-      expect(await csv(`SELECT * FROM ${t}`, db)).toBe('time,k,v\n1970-01-01T00:00:00.000000002,b,text\n');
+      expect(empty(await write(`${t},k=b v=2i 2`, db))).toEqual(OK_EMPTY);
+      expect(await csv(`SELECT * FROM ${t}`, db)).toBe('time,k,v\n1970-01-01T00:00:00.000000002,b,2\n');
+      expect(empty(await sql(`DROP TABLE ${t}`, db))).toEqual(OK_EMPTY);
+      expect(empty(await write(`${t},k=c v="text" 3`, db))).toEqual(OK_EMPTY);
+      expect(await csv(`SELECT * FROM ${t}`, db)).toBe('time,k,v\n1970-01-01T00:00:00.000000003,c,text\n');
     });
 
     it('a write right after ALTER TABLE sees the new schema', async () => {
@@ -290,11 +294,16 @@ describe.each(MODES)('SQL DDL (%s)', (mode) => {
       expect(empty(await sql(`ALTER TABLE ${t} ADD FIELD c BIGINT`, db))).toEqual(OK_EMPTY);
       expect(empty(await write(`${t},k=x c=1.5 2`, db))).toEqual(error('020004', "DataSchemaError: Column 'c' type error, found F64 expected I64"));
       expect((await write(`${t},k=x c=3i 2`, db)).status).toBe(200);
+      expect(empty(await sql(`ALTER TABLE ${t} DROP a`, db))).toEqual(OK_EMPTY);
+      // a is a new column now, of the same type: the old values are gone.
+      expect((await write(`${t},k=x a=7 4`, db)).status).toBe(200);
+      expect(await csv(`SELECT time, a FROM ${t} WHERE a IS NOT NULL`, db)).toBe('time,a\n1970-01-01T00:00:00.000000004,7.0\n');
       expect(empty(await sql(`ALTER TABLE ${t} DROP b`, db))).toEqual(OK_EMPTY);
       // b is a new column now: the old values are gone, a string is fine.
       expect((await write(`${t},k=x b="s" 3`, db)).status).toBe(200);
       expect(await csv(`SELECT * FROM ${t} ORDER BY time`, db)).toBe(
-        'time,k,a,c,b\n1970-01-01T00:00:00.000000001,x,1.0,,\n1970-01-01T00:00:00.000000002,x,,3,\n1970-01-01T00:00:00.000000003,x,,,s\n',
+        'time,k,c,a,b\n1970-01-01T00:00:00.000000001,x,,,\n1970-01-01T00:00:00.000000002,x,3,,\n' +
+          '1970-01-01T00:00:00.000000003,x,,,s\n1970-01-01T00:00:00.000000004,x,,7.0,\n',
       );
     });
   });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { hostname } from 'os';
-import { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { encodeRowBatch, INGEST_TOPICS, partitionKey, RowBatch, RowSink, RowSinkTransaction, sliceRowBatch } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { Errors } from '@cnosdb/shared/errors';
@@ -26,6 +26,7 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
   private readonly allTx: Producer[] = [];
   private readonly waiting: ((p: Producer) => void)[] = [];
   private readonly open = new Set<Transaction>();
+  private admin?: Promise<Admin>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,6 +77,8 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
       throw this.unavailable(err);
     }
     this.open.add(tx);
+    /** First offset this transaction wrote in each partition. */
+    const firstOffsets = new Map<number, bigint>();
     let open = true;
     const finish = async (action: () => Promise<void>) => {
       if (!open) return;
@@ -90,7 +93,13 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
     return {
       publish: async (batches) => {
         try {
-          for (const messages of this.toRequests(batches)) await tx.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
+          for (const messages of this.toRequests(batches)) {
+            const written = await tx.send({ topic: INGEST_TOPICS.rows, acks: -1, messages });
+            for (const r of written) {
+              const base = BigInt(r.baseOffset ?? '-1');
+              if (base >= 0n && !firstOffsets.has(r.partition)) firstOffsets.set(r.partition, base);
+            }
+          }
         } catch (err) {
           throw this.unavailable(err);
         }
@@ -102,12 +111,45 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
           } catch (err) {
             throw this.unavailable(err);
           }
+          await this.awaitCommitMarkers(firstOffsets);
         }),
       abort: () =>
         finish(async () => {
           await tx.abort().catch((err) => this.logger.warn({ err }, 'kafka transaction abort failed'));
         }),
     };
+  }
+
+  /**
+   * Kafka acknowledges a commit once it is decided, and writes the partitions' commit
+   * markers just after. Until a marker lands, read-committed end offsets stay before the
+   * transaction, so the read-your-writes barrier would not wait for its rows: wait for the
+   * markers (the last stable offset passing the transaction's first record) before the 200.
+   */
+  private async awaitCommitMarkers(firstOffsets: Map<number, bigint>): Promise<void> {
+    if (firstOffsets.size === 0) return;
+    const deadline = Date.now() + 10_000;
+    try {
+      const admin = await this.connectedAdmin();
+      for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+        const ends = await admin.fetchTopicOffsets(INGEST_TOPICS.rows);
+        const pending = [...firstOffsets].some(([partition, first]) => BigInt(ends.find((e) => e.partition === partition)?.offset ?? '0') <= first);
+        if (!pending || Date.now() > deadline) return;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    } catch (err) {
+      // The commit itself succeeded: the rows are durable and will become visible.
+      this.logger.warn({ err }, 'could not confirm kafka commit markers');
+    }
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
   }
 
   private async acquireTransactional(): Promise<Producer> {
@@ -186,6 +228,7 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
     // An open transaction left behind would hold back read-committed consumers until the
     // broker times it out.
     await Promise.all([...this.open].map((tx) => tx.abort().catch(() => undefined)));
-    await Promise.all([this.producer?.disconnect(), ...this.allTx.map((p) => p.disconnect())]);
+    const admin = await this.admin?.catch(() => undefined);
+    await Promise.all([this.producer?.disconnect(), admin?.disconnect(), ...this.allTx.map((p) => p.disconnect())]);
   }
 }

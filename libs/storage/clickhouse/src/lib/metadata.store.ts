@@ -244,9 +244,7 @@ export class MetadataStore implements OnModuleDestroy {
       const [row] = await this.ch.rows<{ d: string; t: string }>(
         `SELECT (SELECT max(version) FROM ${meta}.databases) AS d, (SELECT max(version) FROM ${meta}.tables) AS t`,
       );
-      const epoch = `${row?.d}/${row?.t}`;
-      if (this.epoch !== undefined && epoch !== this.epoch) this.notify();
-      this.epoch = epoch;
+      if (row) this.observeEpoch(row);
     } catch {
       // ClickHouse unreachable for a moment: keep the caches, the next poll retries.
     }
@@ -262,12 +260,26 @@ export class MetadataStore implements OnModuleDestroy {
     return row;
   }
 
+  /**
+   * Database rows, with the current metadata versions: every database lookup (each write asks
+   * for its database) notices DDL done elsewhere and drops stale cached schemas before the
+   * write goes on, without waiting for the next poll.
+   */
   private async databaseRows(where: string): Promise<DatabaseRow[]> {
-    const rows = await this.ch.rows<DatabaseRow>(
-      `SELECT tenant, name, argMax(options, version) AS options, argMax(dropped, version) AS dropped ` +
-        `FROM ${quoteIdent(META_DATABASE)}.databases WHERE ${where} GROUP BY tenant, name ORDER BY tenant, name`,
+    const meta = quoteIdent(META_DATABASE);
+    const rows = await this.ch.rows<DatabaseRow & { d: string; t: string }>(
+      `SELECT tenant, name, argMax(options, version) AS options, argMax(dropped, version) AS dropped, ` +
+        `(SELECT max(version) FROM ${meta}.databases) AS d, (SELECT max(version) FROM ${meta}.tables) AS t ` +
+        `FROM ${meta}.databases WHERE ${where} GROUP BY tenant, name ORDER BY tenant, name`,
     );
+    if (rows.length > 0) this.observeEpoch(rows[0]);
     return rows.filter((r) => Number(r.dropped) === 0);
+  }
+
+  private observeEpoch(versions: { d: string; t: string }): void {
+    const epoch = `${versions.d}/${versions.t}`;
+    if (this.epoch !== undefined && epoch !== this.epoch) this.notify();
+    this.epoch = epoch;
   }
 
   private async writeDatabaseRow(tenant: string, name: string, options: DatabaseOptions, dropped: boolean): Promise<void> {

@@ -4,7 +4,7 @@ import { decodeRowBatch, INGEST_TOPICS, RowBatch, STORAGE_WRITER_GROUP } from '@
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { createKafka, ensureTopics } from '@cnosdb/shared/kafka';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
-import { batchToTsv, chDatabaseName, ClickHouseService, qualified } from '@cnosdb/storage/clickhouse';
+import { batchToTsv, chDatabaseName, ClickHouseService, isMissingSchemaError, qualified, RowInserter } from '@cnosdb/storage/clickhouse';
 
 /**
  * Version of row i of the message at `offset`: offsets order writes per table (one
@@ -30,6 +30,7 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ClickHouseService) private readonly ch: ClickHouseService,
+    @Inject(RowInserter) private readonly inserter: RowInserter,
   ) {
     this.kafka = createKafka(config.kafka, logger);
   }
@@ -71,18 +72,29 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     }
     // One INSERT per table and column set: ClickHouse makes a part per INSERT, so many small
     // inserts would cost merges; messages keep their own versions inside the combined insert.
-    const groups = new Map<string, { table: string; columns: string[]; tsv: string[]; rows: number }>();
+    const groups = new Map<string, { table: string; columns: string[]; tsv: string[]; rows: number; parts: { batch: RowBatch; offset: string }[] }>();
     for (const { batch: rows, offset } of decoded) {
       const { columns, tsv } = batchToTsv(rows, versionBaseForOffset(offset));
       const table = qualified(chDatabaseName(rows.tenant, rows.database), rows.table);
       const key = `${table}\u0000${columns.join(',')}`;
-      const group = groups.get(key) ?? { table, columns, tsv: [], rows: 0 };
+      const group = groups.get(key) ?? { table, columns, tsv: [], rows: 0, parts: [] };
       group.tsv.push(tsv);
+      group.parts.push({ batch: rows, offset });
       group.rows += rows.rowCount;
       groups.set(key, group);
     }
     for (const group of groups.values()) {
-      await this.ch.insertTsv(group.table, group.columns, group.tsv.join(''));
+      try {
+        await this.ch.insertTsv(group.table, group.columns, group.tsv.join(''));
+      } catch (err) {
+        // DDL raced these rows (table, column or database dropped): insert message by
+        // message through the healing inserter, which recreates or discards, so a dropped
+        // table can never wedge the partition.
+        if (!isMissingSchemaError(err)) throw err;
+        for (const { batch: rows, offset } of group.parts) {
+          await this.inserter.insert(chDatabaseName(rows.tenant, rows.database), rows, versionBaseForOffset(offset));
+        }
+      }
       this.rowsWritten += group.rows;
     }
     resolveOffset(batch.lastOffset());
