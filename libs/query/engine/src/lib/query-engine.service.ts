@@ -136,6 +136,8 @@ export class QueryEngineService extends SqlExecutor {
         yield* this.select(exec, st.query);
         return;
       case 'insert': {
+        // INSERT … SELECT reads: it must see every write acknowledged before it.
+        await this.barrier.wait();
         const write = await this.inserts.prepare(ctx, st);
         const rows = await write();
         yield* result({ columns: INSERT_RESULT, rows: [[String(rows)]] });
