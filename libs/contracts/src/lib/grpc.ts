@@ -69,3 +69,22 @@ export const GRPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': 64 * 1024 * 1024,
   'grpc.keepalive_time_ms': 30_000,
 };
+
+/** Starts a gRPC server serving one service on `address` (insecure; in-cluster traffic); resolves with it and the bound port. */
+export async function startGrpcServer(
+  service: grpc.ServiceDefinition,
+  implementation: grpc.UntypedServiceImplementation,
+  address: string,
+): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
+  server.addService(service, implementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { server, port };
+}
+
+/** Stops accepting calls and waits until the running ones finished. */
+export async function stopGrpcServer(server: grpc.Server | undefined): Promise<void> {
+  if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, WritePrecision } from '@cnosdb/contracts';
+import { GrpcWriteChunk, GrpcWriteReply, LineProtocolWriter, loadCnosGrpc, startGrpcServer, stopGrpcServer, WritePrecision } from '@cnosdb/contracts';
 import { toCnosError } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
@@ -19,14 +19,14 @@ export class LineProtocolGrpcServer implements OnApplicationShutdown {
   ) {}
 
   async listen(address: string): Promise<number> {
-    const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
-    server.addService(loadCnosGrpc().LineProtocolIngest.service, {
-      Write: (call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>, callback: grpc.sendUnaryData<GrpcWriteReply>) => {
-        void this.handle(call).then((reply) => callback(null, reply));
+    const { server, port } = await startGrpcServer(
+      loadCnosGrpc().LineProtocolIngest.service,
+      {
+        Write: (call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>, callback: grpc.sendUnaryData<GrpcWriteReply>) => {
+          void this.handle(call).then((reply) => callback(null, reply));
+        },
       },
-    });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      address,
     );
     this.server = server;
     return port;
@@ -61,7 +61,6 @@ export class LineProtocolGrpcServer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    await stopGrpcServer(this.server);
   }
 }

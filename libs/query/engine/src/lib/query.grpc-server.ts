@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, SqlExecutor } from '@cnosdb/contracts';
+import { GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, startGrpcServer, stopGrpcServer, SqlExecutor } from '@cnosdb/contracts';
 import { toCnosError } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
@@ -18,12 +18,12 @@ export class QueryGrpcServer implements OnApplicationShutdown {
   ) {}
 
   async listen(address: string): Promise<number> {
-    const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
-    server.addService(loadCnosGrpc().QueryService.service, {
-      Execute: (call: grpc.ServerWritableStream<GrpcQueryRequest, GrpcQueryChunk>) => void this.handle(call),
-    });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    const { server, port } = await startGrpcServer(
+      loadCnosGrpc().QueryService.service,
+      {
+        Execute: (call: grpc.ServerWritableStream<GrpcQueryRequest, GrpcQueryChunk>) => void this.handle(call),
+      },
+      address,
     );
     this.server = server;
     return port;
@@ -51,7 +51,6 @@ export class QueryGrpcServer implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    await stopGrpcServer(this.server);
   }
 }
