@@ -41,7 +41,11 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
         call.end();
       }
     } catch (err) {
-      call.cancel();
+      // The body failed here (413, undecodable): end the stream without its end marker, so
+      // the parser rejects the write, and wait for its answer: by then any transaction it
+      // opened is aborted and cannot hold back later writes' visibility.
+      if (!answered) call.end();
+      await settled;
       throw err;
     }
     const r = await reply;
