@@ -8,11 +8,15 @@ const http = require('http');
 
 const root = path.resolve(__dirname, '../..');
 
-/** Starts `node tools/scripts/run-app.js <app>` with env overrides; output goes to logFile. */
+/**
+ * Starts `node tools/scripts/run-app.js <app>` with env overrides; output goes to logFile.
+ * CNOSDB_NODE_ARGS adds node options that NODE_OPTIONS refuses (e.g. `--cpu-prof`) to every app.
+ */
 function startApp(app, env, logFile) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(root, 'tools/scripts/run-app.js'), app], {
+  const nodeArgs = (process.env.CNOSDB_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'tools/scripts/run-app.js'), app], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
