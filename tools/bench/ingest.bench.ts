@@ -38,7 +38,8 @@
  *   BENCH_GZIP_LEVEL [6]    BENCH_PROBE_MS [1000] visibility sampling period
  *   BENCH_MAX_RATE [200000] rows/s the prepared batch cache is sized for (more is generated live)
  *   BENCH_CH_MIN_ROWS [1000000] / BENCH_CH_MAX_ROWS [5000000] rows of the clickhouse-client
- *                           yardstick (the rows the API runs acknowledged, within these bounds)
+ *                           yardstick (the rows the API runs acknowledged, within these bounds;
+ *                           BENCH_CH_MAX_ROWS=0 skips it)
  *   BENCH_MAX_BACKLOG_ROWS [300000] distributed: workers pause while more rows are acknowledged
  *                           than stored (5 s at the 60k rows/s target), so the Kafka backlog
  *                           stays bounded and the rate measured is one the pipeline sustains
@@ -507,7 +508,8 @@ async function main(): Promise<void> {
   // least CH_MIN_ROWS so that the client's start-up does not dominate.
   const firstRows = Math.min(...results.map((r) => r.ackedTotal));
   const ysRows = Math.max(CH_MIN_ROWS, Math.min(CH_MAX_ROWS, Number.isFinite(firstRows) ? firstRows : CH_MAX_ROWS));
-  const ys = await clickhouseYardstick(gen, ysRows, results.find((r) => r.ddl)?.ddl);
+  // BENCH_CH_MAX_ROWS=0 skips the yardstick (quick looks at one mode).
+  const ys = ysRows > 0 ? await clickhouseYardstick(gen, ysRows, results.find((r) => r.ddl)?.ddl) : undefined;
 
   console.log('\n=== summary (targets: DESIGN.md section 9)');
   console.log(
@@ -518,11 +520,11 @@ async function main(): Promise<void> {
     const ack = pcts(r.ackMs);
     const vis = pcts(r.visApiMs);
     console.log(
-      `  ${pad(r.mode, 13)}${lpad(fmtInt(r.rowsPerSec), 10)}${lpad('>=' + fmtInt(TARGETS[r.mode]), 10)}${lpad((r.rowsPerSec / ys.rate).toFixed(3), 14)}` +
+      `  ${pad(r.mode, 13)}${lpad(fmtInt(r.rowsPerSec), 10)}${lpad('>=' + fmtInt(TARGETS[r.mode]), 10)}${lpad(ys ? (r.rowsPerSec / ys.rate).toFixed(3) : '-', 14)}` +
         `${lpad(fmtMs(ack.p50), 10)}${lpad(fmtMs(ack.p99), 10)}${lpad(fmtMs(vis.p50), 10)}${lpad(fmtMs(vis.p99), 10)}${lpad(lossVerdict(r) === 'ok' ? 'none' : r.drained ? 'LOSS' : '?', 8)}`,
     );
   }
-  console.log(`  ${pad('clickhouse', 13)}${lpad(fmtInt(ys.rate), 10)}${lpad('', 10)}${lpad('1.000', 14)}   (clickhouse-client TabSeparated insert of ${fmtInt(ys.rows)} rows)`);
+  if (ys) console.log(`  ${pad('clickhouse', 13)}${lpad(fmtInt(ys.rate), 10)}${lpad('', 10)}${lpad('1.000', 14)}   (clickhouse-client TabSeparated insert of ${fmtInt(ys.rows)} rows)`);
   console.log(`  targets: ack p99 <= ${TARGETS.ackP99Ms} ms, visibility p99 <= ${TARGETS.visibilityP99Ms} ms (vis: through /api/v1/sql, as a user sees it)`);
   if (results.some((r) => lossVerdict(r) !== 'ok')) process.exitCode = 1;
   const headline = results.find((r) => r.mode === 'standalone') ?? results[0];

@@ -4,6 +4,7 @@ export * from './lib/metadata.store';
 export * from './lib/table-schema';
 export * from './lib/schema.manager';
 export * from './lib/row.inserter';
+export * from './lib/native.encoder';
 export * from './lib/healing-row.inserter';
 export * from './lib/clickhouse.module';
 export * from './lib/startup';

@@ -38,7 +38,7 @@ function translateError(err: unknown): Error {
 /**
  * The one way the project talks to ClickHouse (HTTP interface through @clickhouse/client).
  * Works against Debian's 18.16 and current servers: it uses only plain statements and the
- * TabSeparated / JSONEachRow formats both understand.
+ * TabSeparated / JSONEachRow / Native formats both understand.
  */
 export class ClickHouseService implements OnModuleDestroy {
   private readonly client: ClickHouseClient;
@@ -99,15 +99,18 @@ export class ClickHouseService implements OnModuleDestroy {
     }
   }
 
-  /** Inserts TabSeparated text into `table` (already quoted) for the quoted `columns`. */
-  async insertTsv(table: string, columns: string[], body: string | Readable): Promise<void> {
+  /**
+   * Inserts Native-format blocks (see native.encoder.ts) into `table` (already quoted) for the
+   * quoted `columns`; several blocks may follow each other in one body.
+   */
+  async insertNative(table: string, columns: string[], blocks: Buffer[]): Promise<void> {
     try {
-      await this.client.insert({
-        table,
-        columns: columns as [string, ...string[]],
-        format: 'TabSeparated',
-        values: typeof body === 'string' ? Readable.from([Buffer.from(body)], { objectMode: false }) : body,
+      const r = await this.client.exec({
+        query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT Native`,
+        values: Readable.from(blocks, { objectMode: false }),
       });
+      // The answer to an INSERT is empty; reading it to the end frees the connection.
+      for await (const _ of r.stream) void _;
     } catch (err) {
       throw translateError(err);
     }

@@ -13,6 +13,7 @@ import {
   RowInserter,
   VERSION_COLUMN,
 } from '@cnosdb/storage/clickhouse';
+import { InsertCoalescer } from './insert.coalescer';
 
 /** Database holding the staging tables of large standalone writes until they commit. */
 export const STAGING_DATABASE = '_cnosdb_staging';
@@ -30,18 +31,20 @@ function unavailable(err: unknown): unknown {
  */
 @Injectable()
 export class ClickHouseRowSink extends RowSink {
+  private readonly coalescer: InsertCoalescer;
+
   constructor(
     @Inject(RowInserter) private readonly inserter: RowInserter,
     @Inject(ClickHouseService) private readonly ch: ClickHouseService,
   ) {
     super();
+    this.coalescer = new InsertCoalescer(ch, inserter);
   }
 
   async publish(batches: RowBatch[]): Promise<void> {
     try {
-      for (const batch of batches) {
-        await this.inserter.insert(chDatabaseName(batch.tenant, batch.database), batch, nextLocalVersionBase(batch.rowCount));
-      }
+      // Versions are taken now, in publish order, whatever INSERT the rows end up in.
+      await Promise.all(batches.map((batch) => this.coalescer.insert(batch, nextLocalVersionBase(batch.rowCount))));
     } catch (err) {
       throw unavailable(err);
     }

@@ -4,7 +4,7 @@ import { decodeRowBatch, INGEST_TOPICS, RowBatch, STORAGE_WRITER_GROUP } from '@
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { createKafka, ensureTopics } from '@cnosdb/shared/kafka';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
-import { batchToTsv, chDatabaseName, ClickHouseService, isMissingSchemaError, qualified, RowInserter } from '@cnosdb/storage/clickhouse';
+import { batchToNative, chDatabaseName, ClickHouseService, isMissingSchemaError, qualified, RowInserter } from '@cnosdb/storage/clickhouse';
 
 /**
  * Version of row i of the message at `offset`: offsets order writes per table (one
@@ -41,7 +41,10 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
       groupId: STORAGE_WRITER_GROUP,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
-      maxBytesPerPartition: Math.max(this.config.kafka.maxMessageBytes * 4, 4 * 1024 * 1024),
+      // Larger fetches make larger INSERTs: ClickHouse's cost is mostly per part written, and
+      // one partition's batches are stored one after another. Bounded: 16 MiB per partition.
+      maxBytesPerPartition: Math.max(this.config.kafka.maxMessageBytes * 4, 16 * 1024 * 1024),
+      maxBytes: 64 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -60,6 +63,7 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const t0 = Date.now();
     const decoded: { batch: RowBatch; offset: string }[] = [];
     for (const message of batch.messages) {
       if (!message.value) continue;
@@ -72,20 +76,20 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     }
     // One INSERT per table and column set: ClickHouse makes a part per INSERT, so many small
     // inserts would cost merges; messages keep their own versions inside the combined insert.
-    const groups = new Map<string, { table: string; columns: string[]; tsv: string[]; rows: number; parts: { batch: RowBatch; offset: string }[] }>();
+    const groups = new Map<string, { table: string; columns: string[]; blocks: Buffer[]; rows: number; parts: { batch: RowBatch; offset: string }[] }>();
     for (const { batch: rows, offset } of decoded) {
-      const { columns, tsv } = batchToTsv(rows, versionBaseForOffset(offset));
+      const { columns, block } = batchToNative(rows, versionBaseForOffset(offset));
       const table = qualified(chDatabaseName(rows.tenant, rows.database), rows.table);
       const key = `${table}\u0000${columns.join(',')}`;
-      const group = groups.get(key) ?? { table, columns, tsv: [], rows: 0, parts: [] };
-      group.tsv.push(tsv);
+      const group = groups.get(key) ?? { table, columns, blocks: [], rows: 0, parts: [] };
+      group.blocks.push(block);
       group.parts.push({ batch: rows, offset });
       group.rows += rows.rowCount;
       groups.set(key, group);
     }
     for (const group of groups.values()) {
       try {
-        await this.ch.insertTsv(group.table, group.columns, group.tsv.join(''));
+        await this.ch.insertNative(group.table, group.columns, group.blocks);
       } catch (err) {
         // DDL raced these rows (table, column or database dropped): insert message by
         // message through the healing inserter, which recreates or discards, so a dropped
@@ -97,8 +101,10 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
       }
       this.rowsWritten += group.rows;
     }
+    const t1 = Date.now();
     resolveOffset(batch.lastOffset());
     await heartbeat();
+    this.logger.debug({ partition: batch.partition, messages: batch.messages.length, rows: decoded.reduce((n, d) => n + d.batch.rowCount, 0), inserts: groups.size, ms: t1 - t0 }, 'batch stored');
   }
 
   async onApplicationShutdown(): Promise<void> {
