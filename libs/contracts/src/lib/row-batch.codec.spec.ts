@@ -50,6 +50,37 @@ describe('row batch codec', () => {
     expect(decoded.tags[0].values).toEqual([undefined, 'ünïcode\ttab']);
   });
 
+  it('writes each distinct tag value once, then a u32 index per row (version 2)', () => {
+    const batch: RowBatch = {
+      tenant: 't', database: 'd', table: 'm', rowCount: 4, times: new BigInt64Array([1n, 2n, 3n, 4n]),
+      tags: [{ name: 'h', values: ['b', 'a', undefined, 'b'] }],
+      fields: [],
+    };
+    const buf = encodeRowBatch(batch);
+    expect(buf[4]).toBe(2);
+    const header = JSON.stringify({ tenant: 't', database: 'd', table: 'm', tags: ['h'], fields: [] });
+    const tagsAt = 4 + 1 + 4 + header.length + 4 + 4 * 8;
+    const u32 = (...xs: number[]) => Buffer.concat(xs.map((x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; }));
+    const expected = Buffer.concat([u32(2), u32(1), Buffer.from('b'), u32(1), Buffer.from('a'), u32(0, 1, 0xffffffff, 0)]);
+    expect(buf.subarray(tagsAt).toString('hex')).toBe(expected.toString('hex'));
+    expect(decodeRowBatch(buf).tags[0].values).toEqual(['b', 'a', undefined, 'b']);
+  });
+
+  it('still reads version 1 messages (a string per row), written before an upgrade', () => {
+    const header = Buffer.from(JSON.stringify({ tenant: 't', database: 'd', table: 'm', tags: ['h'], fields: [{ name: 'v', type: 'BOOLEAN' }] }));
+    const u32 = (x: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; };
+    const v1 = Buffer.concat([
+      Buffer.from('CNRB'), Buffer.from([1]), u32(header.length), header, u32(2),
+      Buffer.from('0100000000000000' + '0200000000000000', 'hex'),
+      u32(2), Buffer.from('h1'), u32(0xffffffff), // tag h: 'h1', absent
+      Buffer.from([1, 1]), Buffer.from([1, 0]), // field v: present, values
+    ]);
+    const decoded = decodeRowBatch(v1);
+    expect([...decoded.times]).toEqual([1n, 2n]);
+    expect(decoded.tags[0].values).toEqual(['h1', undefined]);
+    expect([...(decoded.fields[0].values as Uint8Array)]).toEqual([1, 0]);
+  });
+
   it('rejects what is not a row batch', () => {
     expect(() => decodeRowBatch(Buffer.from('hello world'))).toThrow('not a row batch message');
   });

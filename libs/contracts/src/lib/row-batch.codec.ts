@@ -1,18 +1,23 @@
 import { FIELD_TYPES, FieldColumn, FieldType, RowBatch, TagColumn } from './row-batch';
 
 /**
- * Kafka message format for a RowBatch, version 1. Binary and column-oriented so that a batch
+ * Kafka message format for a RowBatch, version 2. Binary and column-oriented so that a batch
  * of thousands of rows is one message and numeric columns are copied, not converted:
  *
  *   "CNRB" | u8 version | u32 header length | header JSON | u32 rowCount | times (i64 LE × n)
- *   then per tag column: strings; per field column: presence bitmap + values.
- *   strings: per row u32 byte length (0xFFFFFFFF = absent) + UTF-8 bytes.
+ *   then per tag column: tag values; per field column: presence bitmap + values.
+ *   string: u32 byte length (0xFFFFFFFF = absent) + UTF-8 bytes.
+ *   tag values, version 2: u32 distinct count + that many strings, then per row the u32 index
+ *     of its value (0xFFFFFFFF = absent). Tag values repeat across rows (series), so each is
+ *     encoded, sent and decoded once per batch.
+ *   tag values, version 1: per row a string. Still read, so messages written before an
+ *     upgrade are stored after it.
  *
  * The header JSON names tenant, database, table and the columns with their types, so a
  * consumer never needs a schema registry to read a message.
  */
 const MAGIC = 0x42524e43; // "CNRB" little-endian
-export const ROW_BATCH_FORMAT_VERSION = 1;
+export const ROW_BATCH_FORMAT_VERSION = 2;
 const ABSENT = 0xffffffff;
 
 interface Header {
@@ -93,6 +98,47 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
+function writeTagValues(w: Writer, values: (string | undefined)[], n: number): void {
+  const index = new Map<string, number>();
+  const distinct: string[] = [];
+  const rows = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === undefined) {
+      rows[i] = ABSENT;
+      continue;
+    }
+    let k = index.get(v);
+    if (k === undefined) {
+      k = distinct.length;
+      index.set(v, k);
+      distinct.push(v);
+    }
+    rows[i] = k;
+  }
+  w.u32(distinct.length);
+  for (const v of distinct) w.string(v);
+  w.bytes(bytesOf(rows));
+}
+
+function readTagValues(r: Reader, n: number, version: number): (string | undefined)[] {
+  const values = new Array<string | undefined>(n);
+  if (version === 1) {
+    for (let i = 0; i < n; i++) values[i] = r.string();
+    return values;
+  }
+  const distinct = new Array<string>(r.u32());
+  for (let k = 0; k < distinct.length; k++) distinct[k] = r.string() ?? '';
+  const rows = new Uint32Array(r.aligned(n * 4));
+  for (let i = 0; i < n; i++) {
+    const k = rows[i];
+    if (k === ABSENT) continue;
+    if (k >= distinct.length) throw new Error(`tag value index ${k} out of range`);
+    values[i] = distinct[k];
+  }
+  return values;
+}
+
 /** Encodes a batch as one Kafka message value. */
 export function encodeRowBatch(batch: RowBatch): Buffer {
   const n = batch.rowCount;
@@ -111,7 +157,7 @@ export function encodeRowBatch(batch: RowBatch): Buffer {
   w.bytes(headerBytes);
   w.u32(n);
   w.bytes(bytesOf(batch.times.subarray(0, n)));
-  for (const tag of batch.tags) for (let i = 0; i < n; i++) w.string(tag.values[i]);
+  for (const tag of batch.tags) writeTagValues(w, tag.values, n);
   for (const field of batch.fields) {
     w.bytes(field.present.subarray(0, n));
     if (field.type === 'STRING') {
@@ -124,22 +170,18 @@ export function encodeRowBatch(batch: RowBatch): Buffer {
   return w.result();
 }
 
-/** Decodes a Kafka message value; throws on anything that is not a version-1 row batch. */
+/** Decodes a Kafka message value; throws on anything that is not a version-1 or -2 row batch. */
 export function decodeRowBatch(buf: Buffer): RowBatch {
   const r = new Reader(buf);
   if (buf.length < 9 || r.u32() !== MAGIC) throw new Error('not a row batch message');
   const version = r.u8();
-  if (version !== ROW_BATCH_FORMAT_VERSION) throw new Error(`unsupported row batch version ${version}`);
+  if (version !== 1 && version !== 2) throw new Error(`unsupported row batch version ${version}`);
   const headerLen = r.u32();
   const header = JSON.parse(buf.toString('utf8', r.pos, r.pos + headerLen)) as Header;
   r.pos += headerLen;
   const n = r.u32();
   const times = new BigInt64Array(r.aligned(n * 8));
-  const tags: TagColumn[] = header.tags.map((name) => {
-    const values = new Array<string | undefined>(n);
-    for (let i = 0; i < n; i++) values[i] = r.string();
-    return { name, values };
-  });
+  const tags: TagColumn[] = header.tags.map((name) => ({ name, values: readTagValues(r, n, version) }));
   const fields: FieldColumn[] = header.fields.map(({ name, type }) => {
     if (!FIELD_TYPES.includes(type)) throw new Error(`unknown field type ${type}`);
     const present = new Uint8Array(r.aligned(n));

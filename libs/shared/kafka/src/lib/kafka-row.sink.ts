@@ -111,22 +111,31 @@ export class KafkaRowSink extends RowSink implements OnModuleDestroy {
           } catch (err) {
             throw this.unavailable(err);
           }
-          await this.awaitCommitMarkers(firstOffsets);
+          await this.awaitMarkers(firstOffsets);
         }),
       abort: () =>
         finish(async () => {
-          await tx.abort().catch((err) => this.logger.warn({ err }, 'kafka transaction abort failed'));
+          try {
+            await tx.abort();
+          } catch (err) {
+            this.logger.warn({ err }, 'kafka transaction abort failed');
+            return;
+          }
+          // Until the abort markers land, read-committed end offsets stay before the
+          // transaction, and the barrier would not wait for writes acknowledged after it.
+          await this.awaitMarkers(firstOffsets);
         }),
     };
   }
 
   /**
-   * Kafka acknowledges a commit once it is decided, and writes the partitions' commit
+   * Kafka acknowledges a commit (or abort) once it is decided, and writes the partitions'
    * markers just after. Until a marker lands, read-committed end offsets stay before the
-   * transaction, so the read-your-writes barrier would not wait for its rows: wait for the
-   * markers (the last stable offset passing the transaction's first record) before the 200.
+   * transaction, so the read-your-writes barrier would not wait for its rows, nor for any
+   * write acknowledged after it in the same partition: wait for the markers (the last stable
+   * offset passing the transaction's first record) before answering.
    */
-  private async awaitCommitMarkers(firstOffsets: Map<number, bigint>): Promise<void> {
+  private async awaitMarkers(firstOffsets: Map<number, bigint>): Promise<void> {
     if (firstOffsets.size === 0) return;
     const deadline = Date.now() + 10_000;
     try {
