@@ -34,7 +34,7 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
       call.write({ header: { context: ctx, precision } });
       for await (const chunk of body) {
         if (answered) break;
-        if (!call.write({ body: chunk })) await Promise.race([new Promise((r) => call.once('drain', r)), settled]);
+        if (!call.write({ body: chunk })) await drainedOrAnswered(call);
       }
       if (!answered) {
         call.write({ end: {} });
@@ -56,4 +56,20 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
   onModuleDestroy(): void {
     this.client.close();
   }
+}
+
+/**
+ * Waits until the stream takes more data or the call got its answer. (Not Promise.race with
+ * the reply: each race would leave a reaction on the reply promise for the whole upload.)
+ */
+function drainedOrAnswered(call: grpc.ClientWritableStream<GrpcWriteChunk>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('status', done);
+      resolve();
+    };
+    call.once('drain', done);
+    call.once('status', done);
+  });
 }

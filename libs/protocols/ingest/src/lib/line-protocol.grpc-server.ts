@@ -35,10 +35,11 @@ export class LineProtocolGrpcServer implements OnApplicationShutdown {
   private async handle(call: grpc.ServerReadableStream<GrpcWriteChunk, GrpcWriteReply>): Promise<GrpcWriteReply> {
     const iterator = call[Symbol.asyncIterator]() as AsyncIterator<GrpcWriteChunk>;
     // A cancelled call must fail the write (so a transaction is aborted), never look like
-    // a body that ended normally.
-    const cancelled = new Promise<never>((_, reject) => call.once('cancelled', () => reject(new Error('write cancelled by the client'))));
-    cancelled.catch(() => undefined);
-    const next = () => Promise.race([iterator.next(), cancelled]);
+    // a body that ended normally: destroying the stream with an error rejects the pending
+    // read. (Not Promise.race against a "cancelled" promise per read: a promise that never
+    // settles keeps every race's result alive, i.e. every chunk of the body.)
+    call.once('cancelled', () => call.destroy(new Error('write cancelled by the client')));
+    const next = () => iterator.next();
     try {
       const first = await next();
       const header = first.done ? undefined : first.value.header;

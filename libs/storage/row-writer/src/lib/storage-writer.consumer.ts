@@ -20,6 +20,37 @@ export function versionBaseForOffset(offset: string): bigint {
  * commits offsets only after ClickHouse acknowledged. Delivery is at least once; the storage
  * model makes a replay change nothing.
  */
+/** INSERTs of one fetched batch that run side by side, and the fewest rows worth a part of its own. */
+const INSERT_CONCURRENCY = 2;
+const MIN_ROWS_PER_INSERT = 20_000;
+
+interface InsertGroup {
+  table: string;
+  columns: string[];
+  blocks: Buffer[];
+  rows: number;
+  parts: { batch: RowBatch; offset: string }[];
+}
+
+/** Splits a group into up to INSERT_CONCURRENCY INSERTs of about equal rows, each at least MIN_ROWS_PER_INSERT. */
+export function splitGroup(group: InsertGroup): InsertGroup[] {
+  const pieces = Math.min(INSERT_CONCURRENCY, group.parts.length, Math.floor(group.rows / MIN_ROWS_PER_INSERT));
+  if (pieces <= 1) return [group];
+  const target = group.rows / pieces;
+  const out: InsertGroup[] = [];
+  let current: InsertGroup | undefined;
+  group.parts.forEach((part, i) => {
+    if (!current || (current.rows >= target && out.length < pieces)) {
+      current = { table: group.table, columns: group.columns, blocks: [], rows: 0, parts: [] };
+      out.push(current);
+    }
+    current.blocks.push(group.blocks[i]);
+    current.parts.push(part);
+    current.rows += part.batch.rowCount;
+  });
+  return out;
+}
+
 @Injectable()
 export class StorageWriterConsumer implements OnApplicationShutdown {
   private readonly kafka: Kafka;
@@ -76,7 +107,7 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
     }
     // One INSERT per table and column set: ClickHouse makes a part per INSERT, so many small
     // inserts would cost merges; messages keep their own versions inside the combined insert.
-    const groups = new Map<string, { table: string; columns: string[]; blocks: Buffer[]; rows: number; parts: { batch: RowBatch; offset: string }[] }>();
+    const groups = new Map<string, InsertGroup>();
     for (const { batch: rows, offset } of decoded) {
       const { columns, block } = batchToNative(rows, versionBaseForOffset(offset));
       const table = qualified(chDatabaseName(rows.tenant, rows.database), rows.table);
@@ -87,24 +118,33 @@ export class StorageWriterConsumer implements OnApplicationShutdown {
       group.rows += rows.rowCount;
       groups.set(key, group);
     }
-    for (const group of groups.values()) {
-      try {
-        await this.ch.insertNative(group.table, group.columns, group.blocks);
-      } catch (err) {
-        // DDL raced these rows (table, column or database dropped): insert message by
-        // message through the healing inserter, which recreates or discards, so a dropped
-        // table can never wedge the partition.
-        if (!isMissingSchemaError(err)) throw err;
-        for (const { batch: rows, offset } of group.parts) {
-          await this.inserter.insert(chDatabaseName(rows.tenant, rows.database), rows, versionBaseForOffset(offset));
-        }
-      }
-      this.rowsWritten += group.rows;
-    }
+    // ClickHouse runs each INSERT on one thread: a big fetch goes in as a few INSERTs side by
+    // side, so sorting and compressing one does not leave the other core idle.
+    const inserts = [...groups.values()].flatMap(splitGroup);
+    let nextInsert = 0;
+    const runInserts = async () => {
+      while (nextInsert < inserts.length) await this.store(inserts[nextInsert++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(INSERT_CONCURRENCY, inserts.length) }, runInserts));
     const t1 = Date.now();
     resolveOffset(batch.lastOffset());
     await heartbeat();
-    this.logger.debug({ partition: batch.partition, messages: batch.messages.length, rows: decoded.reduce((n, d) => n + d.batch.rowCount, 0), inserts: groups.size, ms: t1 - t0 }, 'batch stored');
+    this.logger.debug({ partition: batch.partition, messages: batch.messages.length, rows: decoded.reduce((n, d) => n + d.batch.rowCount, 0), inserts: inserts.length, ms: t1 - t0 }, 'batch stored');
+  }
+
+  private async store(group: InsertGroup): Promise<void> {
+    try {
+      await this.ch.insertNative(group.table, group.columns, group.blocks);
+    } catch (err) {
+      // DDL raced these rows (table, column or database dropped): insert message by
+      // message through the healing inserter, which recreates or discards, so a dropped
+      // table can never wedge the partition.
+      if (!isMissingSchemaError(err)) throw err;
+      for (const { batch: rows, offset } of group.parts) {
+        await this.inserter.insert(chDatabaseName(rows.tenant, rows.database), rows, versionBaseForOffset(offset));
+      }
+    }
+    this.rowsWritten += group.rows;
   }
 
   async onApplicationShutdown(): Promise<void> {
