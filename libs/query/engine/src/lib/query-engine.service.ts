@@ -31,6 +31,7 @@ import { InformationSchema } from './information-schema';
 import { InsertExecutor } from './insert.executor';
 import { locationOf, Namespace, StatementResult, TIME_TYPES } from './namespace';
 import { expiryCutoff } from './retention.service';
+import { gapfillRows } from './gapfill.transform';
 import { TagScanExecutor } from './tag-scan.executor';
 import { tsvRowBatches } from './tsv.reader';
 
@@ -223,7 +224,9 @@ export class QueryEngineService extends SqlExecutor {
     exec.abort.signal.addEventListener('abort', () => {
       this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
     });
-    const batches = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    const rows = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    // time_window_gapfill: ClickHouse 18.16 cannot fill gaps itself (no WITH FILL, no window functions).
+    const batches = translated.gapfill === undefined ? rows : gapfillRows(rows, translated.gapfill, ROWS_PER_BATCH);
     return { columns: translated.columns, batches };
   }
 
