@@ -320,6 +320,10 @@ describe('SQL SELECT breadth (standalone)', () => {
       expect(await sql("SELECT trim(note) AS t, char_length(note), right(host, 1) AS r, repeat(host, 3) AS rep FROM cpu WHERE time = '2023-01-01T00:00:40Z'")).toEqual(
         ok('t,character_length(cpu.note),r,rep\npad,7,b,bbb\n'),
       );
+      // As GROUP BY keys (ClickHouse 18.16 cannot group by lambdas, so these use none).
+      expect(await sql("SELECT concat_ws('/', host, region) AS k, repeat(host, 2) AS r, count(*) AS n FROM cpu GROUP BY k, r ORDER BY k")).toEqual(
+        ok('k,r,n\na/east,aa,2\nb/west,bb,2\nc,cc,1\n'),
+      );
     });
 
     it('math functions', async () => {
@@ -393,6 +397,7 @@ describe('SQL SELECT breadth (standalone)', () => {
       expect(await sql("SELECT date_part('fortnight', time) FROM cpu")).toEqual(
         error('010001', "Datafusion: Execution error: Date part 'fortnight' not supported"),
       );
+      expect(await sql('SELECT temp / (temp - 20) FROM cpu')).toEqual(error('010001', 'Datafusion: Arrow error: Divide by zero error'));
       expect(await sql('SELECT locf(avg(usage)) FROM cpu')).toEqual(error('010001', 'Datafusion: Error during planning: locf may only be used in a gap-filling query'));
     });
   });

@@ -37,6 +37,7 @@ import { tsvRowBatches } from './tsv.reader';
 
 const ROWS_PER_BATCH = 4096;
 const CH_TIMEOUT_EXCEEDED = 159;
+const CH_DIVISION_BY_ZERO = 153;
 const QUERY_MARKER = 'cnosdb-query';
 
 /** The result schema of INSERT: one BIGINT UNSIGNED column `rows` (CnosDB's AFFECTED_ROWS). */
@@ -268,6 +269,8 @@ function* result(r: StatementResult): Generator<QueryEvent> {
 function mapError(err: unknown): unknown {
   if (err instanceof CnosError) return err;
   if (err instanceof ClickHouseUnavailableError) return Errors.unavailable(err.message);
+  // Integer division by zero: arrow's kernel error, as DataFusion reports it.
+  if (err instanceof ClickHouseServerError && err.chCode === CH_DIVISION_BY_ZERO) return Errors.datafusion('Arrow error: Divide by zero error');
   if (err instanceof ClickHouseServerError) return Errors.datafusion(`Execution error: ${err.message.split('\n')[0]}`);
   return err;
 }

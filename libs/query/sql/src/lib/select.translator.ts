@@ -1194,20 +1194,18 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
         nullable: false,
       });
     case 'substr':
-    case 'substring':
+    case 'substring': {
       arity(2, 3);
-      {
-        // PostgreSQL semantics: positions before 1 count but yield nothing; no length = to the
-        // end. ClickHouse 18.16's substringUTF8 wants both as constants.
-        const start = intConstant(args[1], fname);
-        const from = start > 1n ? start : 1n;
-        const end = args.length === 3 ? start + intConstant(args[2], fname) : undefined;
-        const length = end === undefined ? 4294967295n : end > from ? end - from : 0n;
-        return make(`substringUTF8(${str(0)}, ${from}, ${length})`, 'STRING');
-      }
-    case 'left':
+      // PostgreSQL semantics: positions before 1 count but yield nothing; no length = to the
+      // end. ClickHouse 18.16's substringUTF8 wants both as constants.
+      const start = intConstant(args[1], fname);
+      const from = start > 1n ? start : 1n;
+      const end = args.length === 3 ? start + intConstant(args[2], fname) : undefined;
+      const length = end === undefined ? 4294967295n : end > from ? end - from : 0n;
+      return make(`substringUTF8(${str(0)}, ${from}, ${length})`, 'STRING');
+    }
+    case 'left': {
       arity(2);
-    {
       const n = intConstant(args[1], fname);
       return make(n <= 0n ? `if(isNull(${str(0)}), NULL, '')` : `substringUTF8(${str(0)}, 1, ${n})`, 'STRING');
     }
@@ -1276,25 +1274,29 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       return toTimestamp(fname, args, name);
     case 'concat_ws': {
       if (args.length < 2) throw planError('concat_ws was called with 1 arguments. It requires at least 2.');
-      // DataFusion skips NULL values (not the separator): join the non-NULL ones.
-      const values = args.slice(1).map((_, i) => str(i + 1));
-      return make(`arrayStringConcat(arrayMap(_cw -> ifNull(_cw, ''), arrayFilter(_cw -> isNotNull(_cw), [${values.join(', ')}])), ${str(0)})`, 'STRING');
+      if (args[0].constant?.kind !== 'string') throw notImplemented('concat_ws with a non-constant separator');
+      // DataFusion skips NULL values: join the one-element arrays of the non-NULL ones. (No
+      // lambdas: ClickHouse 18.16 cannot use them in GROUP BY keys.)
+      const parts = args.slice(1).flatMap((a, i) => {
+        if (a.type === 'NULL') return [];
+        const v = str(i + 1);
+        return [a.nullable ? `if(isNull(${v}), emptyArrayString(), [assumeNotNull(${v})])` : `[${v}]`];
+      });
+      const list = parts.length === 0 ? 'emptyArrayString()' : parts.length === 1 ? parts[0] : `arrayConcat(${parts.join(', ')})`;
+      return make(`arrayStringConcat(${list}, ${args[0].sql})`, 'STRING', { nullable: false });
     }
-    case 'repeat':
+    case 'repeat': {
       arity(2);
-    {
-      const repeated = `arrayStringConcat(arrayMap(_r -> assumeNotNull(${str(0)}), range(toUInt64(greatest(${numeric(1)}, 0)))))`;
+      const repeated = `arrayStringConcat(arrayResize(emptyArrayString(), toUInt64(greatest(${numeric(1)}, 0)), assumeNotNull(${str(0)})))`;
       return make(args[0].nullable ? `if(isNull(${str(0)}), NULL, ${repeated})` : repeated, 'STRING');
     }
-    case 'right':
+    case 'right': {
       arity(2);
-    {
       const n = intConstant(args[1], fname);
       return make(n <= 0n ? `if(isNull(${str(0)}), NULL, '')` : `reverseUTF8(substringUTF8(reverseUTF8(${str(0)}), 1, ${n}))`, 'STRING');
     }
-    case 'split_part':
+    case 'split_part': {
       arity(3);
-    {
       // splitByString's array cannot be Nullable: split the non-NULL string, then put NULL back.
       const part = `arrayElement(splitByString(assumeNotNull(${str(1)}), assumeNotNull(${str(0)})), ${numeric(2)})`;
       const nullable = args.filter((a) => a.nullable).map((a) => `isNull(${a.sql})`);
