@@ -1310,10 +1310,35 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       arity(1);
       return make(`toInt64(if(length(${str(0)}) = 0, 0, reinterpretAsUInt8(substring(${str(0)}, 1, 1))))`, 'BIGINT');
     case 'lpad':
-    case 'rpad':
+    case 'rpad': {
+      arity(2, 3);
+      const n = intConstant(args[1], fname);
+      const fill = args.length === 3 ? args[2].constant : { kind: 'string' as const, value: ' ' };
+      if (fill?.kind !== 'string') throw notImplemented(`${fname} with a non-constant fill`);
+      const s = str(0);
+      if (n <= 0n || fill.value === '') return make(n <= 0n ? `if(isNull(${s}), NULL, '')` : `substringUTF8(${s}, 1, ${n})`, 'STRING');
+      // The fill repeated to n characters, as a constant array: the pad is its first
+      // n - length(s) characters (substringUTF8 would need a constant length).
+      const chars = Array.from(fill.value);
+      const padChars = Array.from({ length: Number(n) }, (_, i) => chString(chars[i % chars.length]));
+      const pad = `arrayStringConcat(arraySlice([${padChars.join(', ')}], 1, greatest(${n} - toInt64(lengthUTF8(${s})), 0)))`;
+      const padded = fname === 'lpad' ? `concat(${pad}, ${s})` : `concat(${s}, ${pad})`;
+      return make(`if(lengthUTF8(${s}) >= ${n}, substringUTF8(${s}, 1, ${n}), ${padded})`, 'STRING');
+    }
+    case 'regexp_replace': {
+      arity(3, 4);
+      const flags = args.length === 4 ? args[3].constant : { kind: 'string' as const, value: '' };
+      const replacement = args[2].constant;
+      if (flags?.kind !== 'string' || replacement?.kind !== 'string' || !/^g?$/.test(flags.value)) {
+        throw notImplemented(`${fname} with non-constant or unsupported replacement or flags`);
+      }
+      // Rust regex writes groups as $1 or ${1}; RE2 in ClickHouse as \1.
+      const re2 = replacement.value.replace(/\\/g, '\\\\').replace(/\$\{?(\d)\}?/g, '\\$1');
+      const fn = flags.value === 'g' ? 'replaceRegexpAll' : 'replaceRegexpOne';
+      return make(`${fn}(${str(0)}, ${str(1)}, ${chString(re2)})`, 'STRING');
+    }
     case 'initcap':
     case 'regexp_match':
-    case 'regexp_replace':
     case 'atan2':
       throw notImplemented(`function ${fname}`);
     default:
