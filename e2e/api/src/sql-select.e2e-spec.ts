@@ -259,6 +259,17 @@ describe('SQL SELECT breadth (standalone)', () => {
       );
     });
 
+    it('ORDER BY and LIMIT apply to the filled rows', async () => {
+      expect(
+        await sql(
+          "SELECT host, time_window_gapfill(time, INTERVAL '10 seconds') AS w, locf(avg(usage)) AS l " +
+            `FROM cpu WHERE ${RANGE} AND host IN ('a', 'b') GROUP BY host, w ORDER BY w DESC, host LIMIT 3`,
+        ),
+      ).toEqual(
+        ok('host,w,l\na,2023-01-01T00:00:50.000000000,30.0\nb,2023-01-01T00:00:50.000000000,40.0\na,2023-01-01T00:00:40.000000000,30.0\n'),
+      );
+    });
+
     it('without other group keys; counts of empty windows are NULL; names of locf/interpolate', async () => {
       expect(
         await sql(`SELECT time_window_gapfill(time, INTERVAL '20 seconds') AS w, count(usage), locf(max(temp)) FROM cpu WHERE ${RANGE} AND host != 'b' GROUP BY w`),

@@ -53,6 +53,30 @@ describe('gapfillRows', () => {
     ]);
   });
 
+  it('applies the query\'s ORDER BY, OFFSET and LIMIT to the filled rows', async () => {
+    const sorted: GapfillPlan = {
+      ...plan,
+      sort: [
+        { index: 1, asc: false, nullsFirst: true, compare: 'integer' },
+        { index: 0, asc: true, nullsFirst: false, compare: 'text' },
+      ],
+      offset: 1n,
+      limit: 3n,
+    };
+    const rows: ResultRow[] = [
+      ['a', '10', '1', '1', '1', '2'],
+      ['b', '0', '7', '7', '7', '1'],
+    ];
+    const out = await collect(gapfillRows(batches(rows), sorted, 2));
+    expect(out).toEqual([
+      [
+        ['b', '40', null, '7', null, null],
+        ['a', '30', null, '1', null, null],
+      ],
+      [['b', '30', null, '7', null, null]],
+    ]);
+  });
+
   it('emits nothing for an empty result', async () => {
     expect(await collect(gapfillRows(batches(), plan, 10))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { ResultRow } from '@cnosdb/contracts';
-import { GapfillPlan } from '@cnosdb/query/sql';
+import { GapfillPlan, GapfillSortKey } from '@cnosdb/query/sql';
 
 /**
  * Fills the gaps of a `time_window_gapfill` result. The rows arrive sorted by their group
@@ -10,6 +10,57 @@ import { GapfillPlan } from '@cnosdb/query/sql';
  * neighbouring non-NULL values (and leaves the ends NULL).
  */
 export async function* gapfillRows(batches: AsyncIterable<ResultRow[]>, plan: GapfillPlan, rowsPerBatch: number): AsyncGenerator<ResultRow[]> {
+  if (plan.sort === undefined && plan.limit === undefined && plan.offset === undefined) {
+    yield* filledRows(batches, plan, rowsPerBatch);
+    return;
+  }
+  // The query's ORDER BY / LIMIT apply to the filled rows, so those are collected first.
+  const all: ResultRow[] = [];
+  for await (const rows of filledRows(batches, plan, rowsPerBatch)) all.push(...rows);
+  if (plan.sort !== undefined) {
+    const keys = plan.sort;
+    all.sort((a, b) => {
+      for (const key of keys) {
+        const c = compareCells(a[key.index], b[key.index], key);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+  }
+  const from = Number(plan.offset ?? 0n);
+  const to = plan.limit === undefined ? all.length : from + Number(plan.limit);
+  const page = all.slice(from, to);
+  for (let i = 0; i < page.length; i += rowsPerBatch) yield page.slice(i, i + rowsPerBatch);
+}
+
+function compareCells(a: string | null, b: string | null, key: GapfillSortKey): number {
+  if (a === null || b === null) {
+    if (a === b) return 0;
+    return (a === null) === key.nullsFirst ? -1 : 1;
+  }
+  let c: number;
+  if (key.compare === 'integer') {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    c = x < y ? -1 : x > y ? 1 : 0;
+  } else if (key.compare === 'float') {
+    const x = parseDouble(a);
+    const y = parseDouble(b);
+    c = x < y ? -1 : x > y ? 1 : 0;
+  } else {
+    c = a < b ? -1 : a > b ? 1 : 0;
+  }
+  return key.asc ? c : -c;
+}
+
+/** A canonical DOUBLE cell ("inf", "-inf" and "nan" included). */
+function parseDouble(text: string): number {
+  if (text === 'inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+async function* filledRows(batches: AsyncIterable<ResultRow[]>, plan: GapfillPlan, rowsPerBatch: number): AsyncGenerator<ResultRow[]> {
   const timeIndex = plan.fills.indexOf('time');
   const groupIndexes = plan.fills.flatMap((f, i) => (f === 'group' ? [i] : []));
   const groupKey = (row: ResultRow): string => JSON.stringify(groupIndexes.map((i) => row[i]));
@@ -87,8 +138,8 @@ function interpolate(rows: ResultRow[], times: bigint[], col: number, integer: b
           const b = BigInt(y1);
           rows[j][col] = (a + ((b - a) * (x - x0)) / (x1 - x0)).toString();
         } else {
-          const a = Number(y0);
-          const b = Number(y1);
+          const a = parseDouble(y0);
+          const b = parseDouble(y1);
           rows[j][col] = String(a + ((b - a) * Number(x - x0)) / Number(x1 - x0));
         }
       }

@@ -15,6 +15,7 @@ import {
 import {
   GapfillFill,
   GapfillPlan,
+  GapfillSortKey,
   MAX_OVERLAPPING_WINDOWS,
   checkWindowDuration,
   floorDiv,
@@ -1907,8 +1908,10 @@ function translateSelectLevel(select: Select, query: Query, lv0: Level, format: 
     return orderTerm(e.sql, o.asc, o.nullsFirst);
   });
 
-  const gapfill = gapfillPlan(select, query, tr, keys, projection, format);
-  if (gapfill !== undefined) order.push(...gapfill.order);
+  // Gap filling adds rows after the query: ClickHouse sorts by group and window for it, and
+  // the query's own ORDER BY / LIMIT move to the engine (GapfillPlan.sort).
+  const gapfill = gapfillPlan(select, query, tr, keys, projection, columns, format);
+  const orderSql = gapfill === undefined ? order : gapfill.order;
 
   const selectList = projection.map((p, i) => {
     const inline = format && windowUnit(p.expr.type) === undefined;
@@ -1919,8 +1922,8 @@ function translateSelectLevel(select: Select, query: Query, lv0: Level, format: 
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   if (groupSql.length > 0) sql += ` GROUP BY ${groupSql.join(', ')}`;
   if (having !== undefined) sql += ` HAVING ${having}`;
-  if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
-  sql += limitClause(query.limit, query.offset);
+  if (orderSql.length > 0) sql += ` ORDER BY ${orderSql.join(', ')}`;
+  if (gapfill === undefined) sql += limitClause(query.limit, query.offset);
   return gapfill === undefined ? { sql, columns } : { sql, columns, gapfill: gapfill.plan };
 }
 
@@ -1937,6 +1940,7 @@ function gapfillPlan(
   tr: ExprTranslator,
   keys: Map<string, TExpr>,
   projection: ProjectionItem[],
+  columns: OutColumn[],
   format: boolean,
 ): { plan: GapfillPlan; order: string[] } | undefined {
   const gapKeys = [...keys.values()].filter((k) => k.gapfill !== undefined);
@@ -1950,9 +1954,6 @@ function gapfillPlan(
   }
   if (gapKeys.length > 1) throw planError('TIME_WINDOW_GAPFILL specified more than once');
   if (!format) throw notImplemented('time_window_gapfill in a subquery');
-  if (query.orderBy.length > 0 || query.limit !== undefined || query.offset !== undefined) {
-    throw notImplemented('ORDER BY, LIMIT or OFFSET on a gap-filling query');
-  }
   const key = gapKeys[0];
   const w = key.gapfill as GapfillWindow;
   const indexOf = (k: TExpr): number => projection.findIndex((p) => p.expr.name === k.name);
@@ -1976,7 +1977,34 @@ function gapfillPlan(
     i === timeIndex ? 'time' : groupIndexes.includes(i) ? 'group' : (p.expr.fill ?? 'null'),
   );
   const order = [...groupIndexes, timeIndex].map((i) => orderTerm(projection[i].expr.sql, true, false));
-  return { plan: { fills, integer: projection.map((p) => isInt(p.expr.type)), first, last, step: w.slide }, order };
+  const plan: GapfillPlan = { fills, integer: projection.map((p) => isInt(p.expr.type)), first, last, step: w.slide };
+  if (query.orderBy.length > 0) plan.sort = query.orderBy.map((o) => gapfillSortKey(o, tr, projection, columns));
+  const limit = limitValue(query.limit, 'LIMIT');
+  const offset = limitValue(query.offset, 'OFFSET');
+  if (limit !== undefined) plan.limit = limit;
+  if (offset !== undefined && offset > 0n) plan.offset = offset;
+  return { plan, order };
+}
+
+/** An ORDER BY term of a gap-filling query: it must name an output column (the engine sorts). */
+function gapfillSortKey(o: Query['orderBy'][number], tr: ExprTranslator, projection: ProjectionItem[], columns: OutColumn[]): GapfillSortKey {
+  const x = o.expr;
+  let index = -1;
+  if (x.kind === 'literal' && x.value.type === 'number' && /^\d+$/.test(x.value.text)) {
+    index = Number(x.value.text) - 1;
+    if (index < 0 || index >= columns.length) throw planError(`Order by column out of bounds, specified: ${index + 1}, max: ${columns.length}`);
+  } else if (x.kind === 'identifier' && x.parts.length === 1) {
+    index = columns.findIndex((c) => c.name === x.parts[0].value);
+  }
+  if (index < 0) {
+    const name = tr.translate(x, { ...plainMode('ORDER BY'), allowAggregates: true }).name;
+    index = projection.findIndex((p) => p.expr.name === name);
+  }
+  if (index < 0) throw notImplemented('ORDER BY a gap-filling query on something other than its output columns');
+  const type = columns[index].type;
+  const compare: GapfillSortKey['compare'] = type === 'DOUBLE' ? 'float' : isInt(type) || tsUnit(type) !== undefined ? 'integer' : 'text';
+  const asc = o.asc ?? true;
+  return { index, asc, nullsFirst: o.nullsFirst ?? !asc, compare };
 }
 
 /** The inclusive time range (in the time column's unit) that WHERE's conjuncts put on the gap-fill time column. */

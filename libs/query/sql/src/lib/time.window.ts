@@ -70,6 +70,19 @@ export interface GapfillPlan {
   first: bigint;
   last: bigint;
   step: bigint;
+  /** The query's ORDER BY, applied after filling (else rows stay in group, window order). */
+  sort?: GapfillSortKey[];
+  /** The query's LIMIT / OFFSET, applied after filling and sorting. */
+  limit?: bigint;
+  offset?: bigint;
+}
+
+/** One ORDER BY term over an output column; `compare` says how its canonical text orders. */
+export interface GapfillSortKey {
+  index: number;
+  asc: boolean;
+  nullsFirst: boolean;
+  compare: 'integer' | 'float' | 'text';
 }
 
 /** Floor division that also works for negative numbers. */
