@@ -132,6 +132,13 @@ describe('SQL SELECT breadth (standalone)', () => {
         ),
       ).toEqual(ok('a,b,c,d,e\n' + '2023-01-01T00:00:00.000000000,'.repeat(4) + '2023-01-01T00:00:00.000000000\n'));
       expect(await sql('SELECT to_timestamp(10)')).toEqual(ok('to_timestamp(Int64(10))\n1970-01-01T00:00:00.000000010\n'));
+      // Strings computed per row: zone offsets and fractions as in the constant case.
+      expect(
+        await sql(
+          "SELECT to_timestamp(concat('2023-01-01 00:00:', CAST(temp AS STRING))) AS a, to_timestamp_millis(concat('2023-01-01T08:00:00.', CAST(temp AS STRING), '+08:00')) AS b " +
+            "FROM cpu WHERE host = 'a' ORDER BY time",
+        ),
+      ).toEqual(ok('a,b\n2023-01-01T00:00:20.000000000,2023-01-01T00:00:00.200000000\n2023-01-01T00:00:22.000000000,2023-01-01T00:00:00.220000000\n'));
       expect(await sql("SELECT count(*) AS n FROM cpu WHERE time >= to_timestamp_seconds(1672531240)")).toEqual(ok('n\n2\n'));
     });
 

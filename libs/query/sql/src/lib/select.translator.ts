@@ -1522,7 +1522,14 @@ function toTimestamp(fname: string, args: TExpr[], name: string): TExpr {
     return node(args, conv, type, name);
   }
   if (x.constant?.kind === 'float') throw timestampParseError(rustFloat(x.constant.value));
-  if (x.type === 'STRING') throw notImplemented(`${fname} of a string column`);
+  if (x.type === 'STRING' && fname !== 'from_unixtime') {
+    // Seconds from ClickHouse's parser (it applies zone offsets), the fraction from the text:
+    // 18.16 has no sub-second DateTime.
+    const seconds = `toInt64(toUInt32(parseDateTimeBestEffort(${x.sql})))`;
+    const nanos = `toInt64(substring(concat(extract(${x.sql}, ':\\\\d\\\\d\\\\.(\\\\d+)'), '000000000'), 1, 9))`;
+    const per = NANOS_PER[target];
+    return node(args, `(${seconds} * ${1_000_000_000n / per} + intDiv(${nanos}, ${per}))`, type, name);
+  }
   throw planError(`No function matches the given name and argument types '${fname}(${arrowName(x.type)})'`);
 }
 
