@@ -2,10 +2,14 @@
  * Result column types, spelled as CnosDB reports them (DESCRIBE TABLE / arrow types).
  * Timestamps carry their unit.
  */
+export type TimestampResultType = 'TIMESTAMP(NANOSECOND)' | 'TIMESTAMP(MICROSECOND)' | 'TIMESTAMP(MILLISECOND)';
+
+/** The struct `time_window(...)` returns: the window's start and end, in the time column's unit. */
+export type WindowResultType = { [T in TimestampResultType]: `STRUCT(start ${T}, end ${T})` }[TimestampResultType];
+
 export type ResultType =
-  | 'TIMESTAMP(NANOSECOND)'
-  | 'TIMESTAMP(MICROSECOND)'
-  | 'TIMESTAMP(MILLISECOND)'
+  | TimestampResultType
+  | WindowResultType
   | 'STRING'
   | 'BIGINT'
   | 'BIGINT UNSIGNED'
@@ -20,6 +24,7 @@ export interface ResultColumn {
 /**
  * One row of cells as canonical text, null for SQL NULL:
  * TIMESTAMP(*): the integer count of its unit since the epoch (e.g. "1665212378000000000");
+ * STRUCT(start T, end T): the two timestamps as above, joined by a comma (e.g. "0,10000000");
  * BIGINT / BIGINT UNSIGNED: decimal integer; DOUBLE: a decimal or exponent form that
  * Number() reads exactly, or "inf", "-inf", "nan"; BOOLEAN: "true" / "false"; STRING: the text.
  */

@@ -10,3 +10,4 @@ export { referencedTableRefs, referencedTables, translateSelect } from './lib/se
 export type { ResolvedDatabaseOptions } from './lib/database.options';
 export { formatByteNumber, formatCnosDuration, parseByteNumber, parseCnosDuration, resolveDatabaseOptions } from './lib/database.options';
 export { parseTimestampNanos } from './lib/time.literal';
+export type { GapfillFill, GapfillPlan, GapfillSortKey } from './lib/time.window';

@@ -4,7 +4,7 @@ import { QueryEvent, SqlExecutor } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { CnosError, Errors } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
-import { contentTypeOf, createRenderer, FormatNegotiationError, negotiateFormat, negotiateResponseEncoding } from '@cnosdb/gateway/result-format';
+import { contentTypeOf, createRenderer, FormatNegotiationError, negotiateFormat, negotiateResponseEncoding, ResultRenderError } from '@cnosdb/gateway/result-format';
 import { AuthService } from './auth.service';
 import { parseBasicAuth } from './basic-auth';
 import { queryParam, sendEmpty, sendError } from './http-response';
@@ -83,6 +83,8 @@ export class SqlController {
       }
       await this.streamChunked(res, renderer, events, encoding);
     } catch (err) {
+      // A result the format cannot represent (e.g. a struct in CSV): CnosDB's FetchResult error.
+      if (err instanceof ResultRenderError) return sendError(res, new CnosError(422, '040007', `Fetch result: ${err.message}`), this.logger);
       sendError(res, err, this.logger);
     }
   }

@@ -31,6 +31,8 @@ const UNSIGNED = /^(0|[1-9]\d*)$/;
 /** Builds the formatter for a column from its CnosDB type name. */
 export function cellFormatterFor(column: ResultColumn): CellFormatter {
   const type: ResultType = column.type;
+  const window = /^STRUCT\(start TIMESTAMP\((\w+)\),/.exec(type);
+  if (window !== null) return windowFormatter(column.name, window[1] as TimestampUnit);
   switch (type) {
     case 'TIMESTAMP(NANOSECOND)':
       return timestampFormatter(column.name, 'NANOSECOND');
@@ -129,6 +131,47 @@ function timestampFormatter(name: string, unit: TimestampUnit): CellFormatter {
     display,
     json: (text) => (text === null ? undefined : jsonString(display(text))),
   };
+}
+
+/**
+ * time_window's struct {start, end}: arrow's display `{start: …, end: …}` in tables, a nested
+ * object in JSON (fields in their order, like the columns), and no CSV/TSV form at all, as with
+ * arrow-csv, which rejects nested types.
+ */
+function windowFormatter(name: string, unit: TimestampUnit): CellFormatter {
+  const parse = (text: string): string[] => {
+    const parts = text.split(',');
+    if (parts.length !== 2 || !parts.every((p) => INTEGER.test(p))) throw invalidCell(name, 'STRUCT', text);
+    return parts.map((p) => {
+      const value = BigInt(p);
+      const split = splitTimestamp(value, unit);
+      return split ? formatTimestampDebug(split) : `ERROR: ${timestampRangeError(value, unit)}`;
+    });
+  };
+  return {
+    name,
+    csv: () => {
+      throw new ResultRenderError(`Csv error: Nested type ${arrowStruct(unit)} is not supported in CSV`);
+    },
+    display: (text) => {
+      if (text === null) return '';
+      const [start, end] = parse(text);
+      return `{start: ${start}, end: ${end}}`;
+    },
+    json: (text) => {
+      if (text === null) return undefined;
+      const [start, end] = parse(text);
+      return `{"start":${jsonString(start)},"end":${jsonString(end)}}`;
+    },
+  };
+}
+
+/** arrow's Debug text of time_window's struct type (fields are non-nullable timestamps). */
+function arrowStruct(unit: TimestampUnit): string {
+  const arrowUnit = unit === 'NANOSECOND' ? 'Nanosecond' : unit === 'MICROSECOND' ? 'Microsecond' : 'Millisecond';
+  const field = (name: string) =>
+    `Field { name: "${name}", data_type: Timestamp(${arrowUnit}, None), nullable: false, dict_id: 0, dict_is_ordered: false, metadata: {} }`;
+  return `Struct([${field('start')}, ${field('end')}])`;
 }
 
 function invalidCell(column: string, type: string, text: string): ResultRenderError {

@@ -31,11 +31,13 @@ import { InformationSchema } from './information-schema';
 import { InsertExecutor } from './insert.executor';
 import { locationOf, Namespace, StatementResult, TIME_TYPES } from './namespace';
 import { expiryCutoff } from './retention.service';
+import { gapfillRows } from './gapfill.transform';
 import { TagScanExecutor } from './tag-scan.executor';
 import { tsvRowBatches } from './tsv.reader';
 
 const ROWS_PER_BATCH = 4096;
 const CH_TIMEOUT_EXCEEDED = 159;
+const CH_DIVISION_BY_ZERO = 153;
 const QUERY_MARKER = 'cnosdb-query';
 
 /** The result schema of INSERT: one BIGINT UNSIGNED column `rows` (CnosDB's AFFECTED_ROWS). */
@@ -223,7 +225,9 @@ export class QueryEngineService extends SqlExecutor {
     exec.abort.signal.addEventListener('abort', () => {
       this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
     });
-    const batches = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    const rows = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    // time_window_gapfill: ClickHouse 18.16 cannot fill gaps itself (no WITH FILL, no window functions).
+    const batches = translated.gapfill === undefined ? rows : gapfillRows(rows, translated.gapfill, ROWS_PER_BATCH);
     return { columns: translated.columns, batches };
   }
 
@@ -265,6 +269,8 @@ function* result(r: StatementResult): Generator<QueryEvent> {
 function mapError(err: unknown): unknown {
   if (err instanceof CnosError) return err;
   if (err instanceof ClickHouseUnavailableError) return Errors.unavailable(err.message);
+  // Integer division by zero: arrow's kernel error, as DataFusion reports it.
+  if (err instanceof ClickHouseServerError && err.chCode === CH_DIVISION_BY_ZERO) return Errors.datafusion('Arrow error: Divide by zero error');
   if (err instanceof ClickHouseServerError) return Errors.datafusion(`Execution error: ${err.message.split('\n')[0]}`);
   return err;
 }

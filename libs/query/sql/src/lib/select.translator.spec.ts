@@ -246,6 +246,75 @@ describe('translateSelect: errors', () => {
   });
 });
 
+describe('translateSelect: time windows, gap filling and more functions', () => {
+  it('names and types time_window, gap filling, median and percentile columns as DataFusion does', () => {
+    expect(names("SELECT time_window(time, '10ms'), time_window(time, INTERVAL '1 minute') AS w FROM air")).toEqual([
+      'time_window(air.time,Utf8("10ms"))',
+      'w',
+    ]);
+    expect(types("SELECT time_window(time, '10ms') FROM air_ms")).toEqual(['STRUCT(start TIMESTAMP(MILLISECOND), end TIMESTAMP(MILLISECOND))']);
+    expect(names('SELECT median(pressure), approx_percentile_cont(temperature, 0.9), stddev(temperature) FROM air')).toEqual([
+      'MEDIAN(air.pressure)',
+      'APPROX_PERCENTILE_CONT(air.temperature,Float64(0.9))',
+      'STDDEV(air.temperature)',
+    ]);
+    expect(types('SELECT median(pressure), median(temperature) FROM air')).toEqual(['BIGINT', 'DOUBLE']);
+    expect(names("SELECT date_part('hour', time), to_timestamp(1), to_timestamp_millis(1) FROM air")).toEqual([
+      'date_part(Utf8("hour"),air.time)',
+      'to_timestamp(Int64(1))',
+      'to_timestamp_millis(Int64(1))',
+    ]);
+    expect(types("SELECT date_part('hour', time), to_timestamp(1), to_timestamp_millis(1), to_timestamp_micros(1) FROM air")).toEqual([
+      'DOUBLE',
+      'TIMESTAMP(NANOSECOND)',
+      'TIMESTAMP(MILLISECOND)',
+      'TIMESTAMP(MICROSECOND)',
+    ]);
+  });
+
+  it('expands sliding windows with arrayJoin and no lambdas (ClickHouse 18.16 loses lambda captures next to aggregates)', () => {
+    const { sql } = tr("SELECT time_window(time, '10ms', '5ms') AS w, count(*) FROM air GROUP BY w");
+    expect(sql).toContain('arrayJoin(arraySlice([');
+    expect(sql).not.toContain('->');
+    // The struct is formatted in an outer SELECT, away from the arrayJoin GROUP BY key.
+    expect(sql.startsWith('SELECT concat(toString(tupleElement(')).toBe(true);
+  });
+
+  it('plans gap filling from the WHERE time range', () => {
+    const t = tr(
+      "SELECT station, time_window_gapfill(time, INTERVAL '10 milliseconds') AS w, locf(avg(temperature)), interpolate(max(pressure)), count(*) " +
+        "FROM air WHERE time >= '1970-01-01T00:00:00.005Z' AND time < '1970-01-01T00:00:00.055Z' GROUP BY station, w",
+    );
+    expect(t.columns.map((c) => c.name)).toEqual(['station', 'w', 'locf(AVG(air.temperature))', 'interpolate(MAX(air.pressure))', 'COUNT(UInt8(1))']);
+    expect(t.gapfill).toEqual({
+      fills: ['group', 'time', 'locf', 'interpolate', 'null'],
+      integer: [false, false, false, true, true],
+      first: 0n,
+      last: 50_000_000n,
+      step: 10_000_000n,
+    });
+    expect(t.sql).toMatch(/ORDER BY c\d+ ASC NULLS LAST, .* ASC NULLS LAST$/);
+  });
+
+  it('reports gap-filling and window errors as CnosDB does', () => {
+    expect(error("SELECT time_window_gapfill(time, INTERVAL '1 second') AS w, count(*) FROM air GROUP BY w").message).toBe(
+      'Datafusion: Error during planning: no time bounds found for gap fill query',
+    );
+    expect(error("SELECT time_window_gapfill(time, INTERVAL '1 second') AS w, count(*) FROM air WHERE time < now() GROUP BY w").message).toBe(
+      'Datafusion: Error during planning: no lower time bound found for gap fill query',
+    );
+    expect(error("SELECT time_window_gapfill(time, INTERVAL '1 second') FROM air").message).toBe(
+      'Datafusion: Error during planning: time_window_gapfill may only be used as a GROUP BY expression',
+    );
+    expect(error('SELECT interpolate(avg(temperature)) FROM air').message).toBe(
+      'Datafusion: Error during planning: interpolate may only be used in a gap-filling query',
+    );
+    const bad = error("SELECT time_window(time, '0.003ms', '0.001ms') FROM air");
+    expect(bad.code).toBe('010058');
+    expect(error("SELECT time_window(time, '1s', '1ms') FROM air").message).toBe('Datafusion: Error during planning: Too many overlapping windows: 1000');
+  });
+});
+
 describe('referencedTables', () => {
   it('lists stored tables, not CTEs, including subqueries and joins', () => {
     const st = parseStatement(

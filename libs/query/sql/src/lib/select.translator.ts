@@ -1,4 +1,4 @@
-import { ResultColumn, ResultType } from '@cnosdb/contracts';
+import { ResultColumn, ResultType, TimestampResultType, WindowResultType } from '@cnosdb/contracts';
 import { Expr, FunctionArg, Ident, Query, Select, SetExpr, Statement, TableFactor, TableWithJoins } from './sql.ast';
 import { Catalog, CatalogTable, TableRef } from './sql.catalog';
 import { SqlErrorCode, SqlSemanticError, TableNotFoundError, notImplemented, planError, schemaError } from './sql.errors';
@@ -12,12 +12,26 @@ import {
   parseInterval,
   parseTimestampNanos,
 } from './time.literal';
+import {
+  GapfillFill,
+  GapfillPlan,
+  GapfillSortKey,
+  MAX_OVERLAPPING_WINDOWS,
+  checkWindowDuration,
+  floorDiv,
+  gapfillRange,
+  intervalWindowNanos,
+  invalidTimeWindowParam,
+  parseWindowDuration,
+} from './time.window';
 
 /** What `translateSelect` produces: ClickHouse SQL and the CnosDB result schema. */
 export interface TranslatedSelect {
   /** One ClickHouse statement (no FORMAT clause); every column comes out as canonical text, NULL as `\N`. */
   sql: string;
   columns: ResultColumn[];
+  /** Set for `time_window_gapfill` queries: the engine fills the gaps between the rows. */
+  gapfill?: GapfillPlan;
 }
 
 /** Translation options. */
@@ -32,7 +46,7 @@ export interface TranslateOptions {
 /** Column types inside the translator: the result types plus the two DataFusion-only ones. */
 type SqlType = ResultType | 'NULL' | 'INTERVAL';
 
-const UNIT_TYPE: Record<TimeUnitName, ResultType> = {
+const UNIT_TYPE: Record<TimeUnitName, TimestampResultType> = {
   ns: 'TIMESTAMP(NANOSECOND)',
   us: 'TIMESTAMP(MICROSECOND)',
   ms: 'TIMESTAMP(MILLISECOND)',
@@ -49,6 +63,17 @@ function tsUnit(t: SqlType): TimeUnitName | undefined {
     default:
       return undefined;
   }
+}
+
+/** The struct type of time_window over a time column of `unit`. */
+function windowType(unit: TimeUnitName): WindowResultType {
+  const ts = UNIT_TYPE[unit];
+  return `STRUCT(start ${ts}, end ${ts})` as WindowResultType;
+}
+
+function windowUnit(t: SqlType): TimeUnitName | undefined {
+  const m = /^STRUCT\(start (TIMESTAMP\(\w+\)),/.exec(t);
+  return m === null ? undefined : tsUnit(m[1] as SqlType);
 }
 
 const isInt = (t: SqlType): boolean => t === 'BIGINT' || t === 'BIGINT UNSIGNED';
@@ -74,6 +99,8 @@ function arrowName(t: SqlType): string {
     case 'INTERVAL':
       return 'Interval(MonthDayNano)';
     default: {
+      const wu = windowUnit(t);
+      if (wu !== undefined) return `Struct([start, end])`;
       const unit = tsUnit(t);
       return `Timestamp(${unit === 'ns' ? 'Nanosecond' : unit === 'us' ? 'Microsecond' : 'Millisecond'}, None)`;
     }
@@ -148,6 +175,18 @@ interface TExpr {
   pushable: boolean;
   /** Rust `Debug` of the logical expression, used by DataFusion for IN-list names. */
   debug?: string;
+  /** Set on a time_window_gapfill call: its window geometry in the time column's unit. */
+  gapfill?: GapfillWindow;
+  /** Set on locf(...) / interpolate(...): how gap filling fills this column. */
+  fill?: 'locf' | 'interpolate';
+}
+
+interface GapfillWindow {
+  time: ScopeColumn;
+  unit: TimeUnitName;
+  window: bigint;
+  slide: bigint;
+  origin: bigint;
 }
 
 function leaf(sql: string, type: SqlType, name: string, extra: Partial<TExpr> = {}): TExpr {
@@ -225,6 +264,7 @@ interface QueryOut {
   /** A complete SELECT (or UNION ALL chain), not parenthesized. */
   sql: string;
   columns: OutColumn[];
+  gapfill?: GapfillPlan;
 }
 
 /** Something that can stand in a FROM clause; rendering waits until column usage is known. */
@@ -298,7 +338,7 @@ function derivedRel(out: QueryOut, qualifier: string[] | undefined): FromRel {
 
 const AGGREGATES = new Set([
   'count', 'sum', 'avg', 'mean', 'min', 'max', 'first', 'last', 'stddev', 'stddev_samp', 'stddev_pop', 'var',
-  'var_samp', 'var_pop', 'variance', 'variance_samp', 'variance_pop',
+  'var_samp', 'var_pop', 'variance', 'variance_samp', 'variance_pop', 'median', 'approx_median', 'approx_percentile_cont',
 ]);
 
 function functionName(e: Extract<Expr, { kind: 'function' }>): string | undefined {
@@ -485,6 +525,8 @@ class ExprTranslator {
     if (matches.length === 0) {
       const alias = qualifier.length === 0 ? m.aliases?.get(name) : undefined;
       if (alias !== undefined) return this.translate(alias, { ...m, aliases: undefined });
+      const field = this.windowField(parts, m);
+      if (field !== undefined) return field;
       throw fieldNotFound(qualifier, name, scope);
     }
     if (matches.length > 1) {
@@ -492,6 +534,22 @@ class ExprTranslator {
       throw schemaError(`Schema contains duplicate qualified field name ${quotedFlatName(qualifier, name)}`);
     }
     return this.columnExpr(matches[0], m);
+  }
+
+  /** `w.start` / `w.end` on a time_window struct column. */
+  private windowField(parts: Ident[], m: Mode): TExpr | undefined {
+    const field = parts[parts.length - 1].value;
+    if (parts.length < 2 || (field !== 'start' && field !== 'end')) return undefined;
+    let struct: TExpr;
+    try {
+      struct = this.identifier(parts.slice(0, -1), m);
+    } catch {
+      return undefined;
+    }
+    const unit = windowUnit(struct.type);
+    if (unit === undefined) return undefined;
+    const sql = `tupleElement(${struct.sql}, ${field === 'start' ? 1 : 2})`;
+    return { ...struct, sql, type: UNIT_TYPE[unit], name: `${struct.name}[${field}]`, column: undefined, debug: undefined };
   }
 
   columnExpr(col: ScopeColumn, m: Mode): TExpr {
@@ -917,6 +975,41 @@ class ExprTranslator {
         const fn = fname === 'first' ? 'argMin' : 'argMax';
         return agg(`${fn}(${nullableArg(value)}, ${time.sql})`, value.type, `${fname}(${argName(args)})`, true);
       }
+      case 'median':
+      case 'approx_median':
+      case 'approx_percentile_cont': {
+        const percentile = fname === 'approx_percentile_cont';
+        const upper = fname.toUpperCase();
+        if (args.length !== (percentile ? 2 : 1)) {
+          throw planError(`The function ${upper} expects ${percentile ? 2 : 1} arguments, but ${args.length} were provided`);
+        }
+        const a = args[0];
+        if (!isNumeric(a.type)) throw planError(`The function ${upper} does not support inputs of type ${arrowName(a.type)}.`);
+        if (percentile) {
+          const p = args[1];
+          const value = p.constant?.kind === 'float' ? p.constant.value : p.constant?.kind === 'int' ? Number(p.constant.value) : undefined;
+          if (value === undefined || value < 0 || value > 1) {
+            throw planError(`Percentile value must be between 0.0 and 1.0 inclusive, ${p.name} is invalid`);
+          }
+          // A t-digest as in DataFusion; small inputs give the exact interpolated value in both.
+          const q = `quantileTDigest(${value})(${nullableArg(a)})`;
+          const sql = isInt(a.type) ? `if(count(${a.sql}) = 0, NULL, toInt64(${q}))` : q;
+          return agg(sql, a.type, `${upper}(${argName(args)})`, true);
+        }
+        if (fname === 'approx_median') {
+          const q = `quantileTDigest(0.5)(${nullableArg(a)})`;
+          return agg(isInt(a.type) ? `if(count(${a.sql}) = 0, NULL, toInt64(${q}))` : q, a.type, `${upper}(${argName(args)})`, true);
+        }
+        // DataFusion's median is exact: the middle value, or the mean of the two middle values
+        // (integer division for integer inputs). Sorting the group's values does exactly that.
+        const sorted = `arraySort(groupArray(${a.sql}))`;
+        const n = `length(${sorted})`;
+        const lo = `arrayElement(${sorted}, intDiv(${n} + 1, 2))`;
+        const hi = `arrayElement(${sorted}, intDiv(${n}, 2) + 1)`;
+        const middle = isInt(a.type) ? `intDiv(${lo} + ${hi}, 2)` : `((${lo} + ${hi}) / 2)`;
+        const sql = `if(${n} = 0, NULL, if(${n} % 2 = 1, ${lo}, ${middle}))`;
+        return agg(sql, a.type, `${upper}(${argName(args)})`, true);
+      }
       default: {
         // Variance family; DataFusion's STDDEV/VARIANCE are the sample versions.
         if (args.length !== 1 || !isNumeric(args[0].type)) throw planError(`Invalid arguments for function ${fname}`);
@@ -924,7 +1017,9 @@ class ExprTranslator {
         const isStd = fname.startsWith('stddev');
         const chFn = `${isStd ? 'stddev' : 'var'}${pop ? 'Pop' : 'Samp'}`;
         const dfName = `${isStd ? 'STDDEV' : 'VARIANCE'}${pop ? 'POP' : ''}`;
-        return agg(`${chFn}(${nullableArg(args[0])})`, 'DOUBLE', `${dfName}(${argName(args)})`, true);
+        // DataFusion answers NULL where the sample statistic is undefined (one value); ClickHouse nan.
+        const sql = pop ? `${chFn}(${nullableArg(args[0])})` : `if(count(${args[0].sql}) < 2, NULL, ${chFn}(${nullableArg(args[0])}))`;
+        return agg(sql, 'DOUBLE', `${dfName}(${argName(args)})`, true);
       }
     }
   }
@@ -1100,12 +1195,21 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
         nullable: false,
       });
     case 'substr':
-    case 'substring':
+    case 'substring': {
       arity(2, 3);
-      return make(`substringUTF8(${str(0)}, ${numeric(1)}${args.length === 3 ? `, ${numeric(2)}` : ''})`, 'STRING');
-    case 'left':
+      // PostgreSQL semantics: positions before 1 count but yield nothing; no length = to the
+      // end. ClickHouse 18.16's substringUTF8 wants both as constants.
+      const start = intConstant(args[1], fname);
+      const from = start > 1n ? start : 1n;
+      const end = args.length === 3 ? start + intConstant(args[2], fname) : undefined;
+      const length = end === undefined ? 4294967295n : end > from ? end - from : 0n;
+      return make(`substringUTF8(${str(0)}, ${from}, ${length})`, 'STRING');
+    }
+    case 'left': {
       arity(2);
-      return make(`substringUTF8(${str(0)}, 1, ${numeric(1)})`, 'STRING');
+      const n = intConstant(args[1], fname);
+      return make(n <= 0n ? `if(isNull(${str(0)}), NULL, '')` : `substringUTF8(${str(0)}, 1, ${n})`, 'STRING');
+    }
     case 'replace':
       arity(3);
       return make(`replaceAll(${str(0)}, ${str(1)}, ${str(2)})`, 'STRING');
@@ -1151,30 +1255,102 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     case 'datetrunc':
       return dateTrunc(args, name);
     case 'time_window':
+      return timeWindow(args, name, false);
     case 'time_window_gapfill':
+      return timeWindow(args, name, true);
+    case 'locf':
+    case 'interpolate':
+      // Only marks the column: the engine fills it after the query (see GapfillPlan).
+      arity(1);
+      if (!args[0].aggregate) throw planError(`${fname} must be called on an aggregate column in a gap-filling query`);
+      return { ...args[0], name, fill: fname, column: undefined, debug: undefined };
     case 'date_part':
     case 'datepart':
+      return datePart(args, name);
     case 'to_timestamp':
     case 'to_timestamp_millis':
     case 'to_timestamp_micros':
     case 'to_timestamp_seconds':
     case 'from_unixtime':
-    case 'concat_ws':
+      return toTimestamp(fname, args, name);
+    case 'concat_ws': {
+      if (args.length < 2) throw planError('concat_ws was called with 1 arguments. It requires at least 2.');
+      if (args[0].constant?.kind !== 'string') throw notImplemented('concat_ws with a non-constant separator');
+      // DataFusion skips NULL values: join the one-element arrays of the non-NULL ones. (No
+      // lambdas: ClickHouse 18.16 cannot use them in GROUP BY keys.)
+      const parts = args.slice(1).flatMap((a, i) => {
+        if (a.type === 'NULL') return [];
+        const v = str(i + 1);
+        return [a.nullable ? `if(isNull(${v}), emptyArrayString(), [assumeNotNull(${v})])` : `[${v}]`];
+      });
+      const list = parts.length === 0 ? 'emptyArrayString()' : parts.length === 1 ? parts[0] : `arrayConcat(${parts.join(', ')})`;
+      return make(`arrayStringConcat(${list}, ${args[0].sql})`, 'STRING', { nullable: false });
+    }
+    case 'repeat': {
+      arity(2);
+      const repeated = `arrayStringConcat(arrayResize(emptyArrayString(), toUInt64(greatest(${numeric(1)}, 0)), assumeNotNull(${str(0)})))`;
+      return make(args[0].nullable ? `if(isNull(${str(0)}), NULL, ${repeated})` : repeated, 'STRING');
+    }
+    case 'right': {
+      arity(2);
+      const n = intConstant(args[1], fname);
+      return make(n <= 0n ? `if(isNull(${str(0)}), NULL, '')` : `reverseUTF8(substringUTF8(reverseUTF8(${str(0)}), 1, ${n}))`, 'STRING');
+    }
+    case 'split_part': {
+      arity(3);
+      // splitByString's array cannot be Nullable: split the non-NULL string, then put NULL back.
+      const part = `arrayElement(splitByString(assumeNotNull(${str(1)}), assumeNotNull(${str(0)})), ${numeric(2)})`;
+      const nullable = args.filter((a) => a.nullable).map((a) => `isNull(${a.sql})`);
+      return make(nullable.length > 0 ? `if(${nullable.join(' OR ')}, NULL, ${part})` : part, 'STRING');
+    }
+    case 'to_hex':
+      arity(1);
+      // ClickHouse pads to whole bytes; DataFusion prints no leading zeros (two's complement for negatives).
+      return make(`replaceRegexpOne(lower(hex(toUInt64(${numeric(0)}))), '^0+(.)', '\\\\1')`, 'STRING');
+    case 'ascii':
+      arity(1);
+      return make(`toInt64(if(length(${str(0)}) = 0, 0, reinterpretAsUInt8(substring(${str(0)}, 1, 1))))`, 'BIGINT');
     case 'lpad':
-    case 'rpad':
-    case 'repeat':
-    case 'right':
-    case 'split_part':
+    case 'rpad': {
+      arity(2, 3);
+      const n = intConstant(args[1], fname);
+      const fill = args.length === 3 ? args[2].constant : { kind: 'string' as const, value: ' ' };
+      if (fill?.kind !== 'string') throw notImplemented(`${fname} with a non-constant fill`);
+      const s = str(0);
+      if (n <= 0n || fill.value === '') return make(n <= 0n ? `if(isNull(${s}), NULL, '')` : `substringUTF8(${s}, 1, ${n})`, 'STRING');
+      // The fill repeated to n characters, as a constant array: the pad is its first
+      // n - length(s) characters (substringUTF8 would need a constant length).
+      const chars = Array.from(fill.value);
+      const padChars = Array.from({ length: Number(n) }, (_, i) => chString(chars[i % chars.length]));
+      const pad = `arrayStringConcat(arraySlice([${padChars.join(', ')}], 1, greatest(${n} - toInt64(lengthUTF8(${s})), 0)))`;
+      const padded = fname === 'lpad' ? `concat(${pad}, ${s})` : `concat(${s}, ${pad})`;
+      return make(`if(lengthUTF8(${s}) >= ${n}, substringUTF8(${s}, 1, ${n}), ${padded})`, 'STRING');
+    }
+    case 'regexp_replace': {
+      arity(3, 4);
+      const flags = args.length === 4 ? args[3].constant : { kind: 'string' as const, value: '' };
+      const replacement = args[2].constant;
+      if (flags?.kind !== 'string' || replacement?.kind !== 'string' || !/^g?$/.test(flags.value)) {
+        throw notImplemented(`${fname} with non-constant or unsupported replacement or flags`);
+      }
+      // Rust regex writes groups as $1 or ${1}; RE2 in ClickHouse as \1.
+      const re2 = replacement.value.replace(/\\/g, '\\\\').replace(/\$\{?(\d)\}?/g, '\\$1');
+      const fn = flags.value === 'g' ? 'replaceRegexpAll' : 'replaceRegexpOne';
+      return make(`${fn}(${str(0)}, ${str(1)}, ${chString(re2)})`, 'STRING');
+    }
     case 'initcap':
     case 'regexp_match':
-    case 'regexp_replace':
     case 'atan2':
-    case 'interpolate':
-    case 'locf':
       throw notImplemented(`function ${fname}`);
     default:
       throw planError(`Invalid function '${fname}'`);
   }
+}
+
+/** An integer argument that ClickHouse 18.16 needs as a constant (substring positions). */
+function intConstant(e: TExpr, fname: string): bigint {
+  if (e.constant?.kind === 'int') return e.constant.value;
+  throw notImplemented(`${fname} with a non-constant position or length`);
 }
 
 /** DataFusion names built-in scalar functions by their first alias. */
@@ -1214,6 +1390,147 @@ function dateBin(args: TExpr[], name: string): TExpr {
   const step = nanos / NANOS_PER[unit];
   if (step === 0n) throw notImplemented('DATE_BIN with a stride finer than the time column');
   return node(args, floorTo(source.sql, step, originNanos / NANOS_PER[unit]), source.type, name);
+}
+
+/** A window or slide argument of time_window: an interval or a CnosDB duration string. */
+function windowDurationArg(e: TExpr): bigint {
+  if (e.constant?.kind === 'interval') return checkWindowDuration(intervalWindowNanos(e.constant.value));
+  if (e.constant?.kind === 'string') return checkWindowDuration(parseWindowDuration(e.constant.value));
+  throw invalidTimeWindowParam(`Expected interval, but found ${e.name}`);
+}
+
+/** A constant timestamp argument (timestamp or string literal) in nanoseconds. */
+function constantNanos(e: TExpr, what: string): bigint {
+  const unit = tsUnit(e.type);
+  if (e.constant?.kind === 'timestamp' && unit !== undefined) return e.constant.value * NANOS_PER[unit];
+  if (e.constant?.kind === 'string') {
+    const nanos = parseTimestampNanos(e.constant.value);
+    if (nanos === undefined) throw timestampParseError(e.constant.value);
+    return nanos;
+  }
+  throw notImplemented(`${what} with a non-constant argument`);
+}
+
+/**
+ * time_window(time, window[, slide[, origin]]) → the struct {start, end} of each window that
+ * contains the row (a sliding window repeats the row once per window, via arrayJoin);
+ * time_window_gapfill(...) → the window start, the rest of the work is the engine's.
+ */
+function timeWindow(args: TExpr[], name: string, gapfill: boolean): TExpr {
+  const fname = gapfill ? 'time_window_gapfill' : 'time_window';
+  if (args.length < 2 || args.length > 4) {
+    throw planError(`No function matches the given name and argument types '${fname}(${args.map((a) => arrowName(a.type)).join(', ')})'`);
+  }
+  const [time, windowArg, slideArg, originArg] = args;
+  const unit = tsUnit(time.type);
+  if (unit === undefined) throw planError(`${fname} expects a TIMESTAMP as its first argument but got ${arrowName(time.type)}`);
+  const windowNs = windowDurationArg(windowArg);
+  const slideNs = slideArg === undefined ? windowNs : windowDurationArg(slideArg);
+  const originNs = originArg === undefined ? 0n : constantNanos(originArg, fname);
+  const per = NANOS_PER[unit];
+  if (windowNs % per !== 0n || slideNs % per !== 0n) throw notImplemented(`${fname} with a duration finer than the time column`);
+  const window = windowNs / per;
+  const slide = slideNs / per;
+  // Window starts are origin + k * slide; floor division keeps that true before the epoch.
+  const origin = (((originNs / per) % slide) + slide) % slide;
+  const t = time.sql;
+  const lastStart = floorTo(t, slide, origin);
+  let windows: ((item: (start: string) => string) => string) | undefined;
+  if (window !== slide) {
+    const overlapping = (window + slide - 1n) / slide;
+    if (overlapping > MAX_OVERLAPPING_WINDOWS) throw planError(`Too many overlapping windows: ${overlapping}`);
+    // The candidate starts are lastStart, lastStart - slide, …; those that still contain the
+    // row form a prefix of that list, of length ceil((window - (t - lastStart)) / slide).
+    // (No lambdas: ClickHouse 18.16 loses their captured columns next to aggregates.)
+    const offsets = Array.from({ length: Number(overlapping) }, (_, i) => BigInt(i) * slide);
+    const count = `intDiv(${window} - (${t} - ${lastStart}) + ${slide - 1n}, ${slide})`;
+    windows = (item) => `arrayJoin(arraySlice([${offsets.map((o) => item(o === 0n ? lastStart : `(${lastStart} - ${o})`)).join(', ')}], 1, ${count}))`;
+  }
+  const extra: Partial<TExpr> = { nullable: false, pushable: false };
+  if (gapfill) {
+    const column = time.column;
+    if (column === undefined) throw planError('TIME_WINDOW_GAPFILL requires a column as the source argument');
+    const sql = windows === undefined ? lastStart : windows((start) => start);
+    return node(args, sql, time.type, name, { ...extra, gapfill: { time: column, unit, window, slide, origin } });
+  }
+  const struct = (start: string): string => `tuple(${start}, ${start} + ${window})`;
+  return node(args, windows === undefined ? struct(lastStart) : windows(struct), windowType(unit), name, extra);
+}
+
+/** DataFusion 27's date_part (alias datepart): a Float64 field of a timestamp, in UTC. */
+function datePart(args: TExpr[], name: string): TExpr {
+  if (args.length !== 2) throw planError(`No function matches the given name and argument types 'date_part(${args.map((a) => arrowName(a.type)).join(', ')})'`);
+  const [part, source] = args;
+  if (part.constant?.kind !== 'string') throw notImplemented('date_part with a non-constant part');
+  const unit = tsUnit(source.type);
+  if (unit === undefined) throw planError(`date_part expects a TIMESTAMP but got ${arrowName(source.type)}`);
+  const t = source.sql;
+  const perSecond = 1_000_000_000n / NANOS_PER[unit];
+  const subsecond = `(((${t} % ${perSecond}) + ${perSecond}) % ${perSecond})`;
+  const seconds = `intDiv(${t} - ${subsecond}, ${perSecond})`;
+  const dt = `toDateTime(${seconds}, 'UTC')`;
+  const nanos = `(${subsecond} * ${NANOS_PER[unit]})`;
+  const fields: Record<string, string> = {
+    year: `toYear(${dt})`,
+    quarter: `toQuarter(${dt})`,
+    month: `toMonth(${dt})`,
+    week: `toISOWeek(${dt})`,
+    day: `toDayOfMonth(${dt})`,
+    hour: `toHour(${dt})`,
+    minute: `toMinute(${dt})`,
+    second: `(toSecond(${dt}) + ${nanos} / 1000000000)`,
+    millisecond: `(toSecond(${dt}) * 1000 + ${nanos} / 1000000)`,
+    microsecond: `(toSecond(${dt}) * 1000000 + ${nanos} / 1000)`,
+    nanosecond: `(toSecond(${dt}) * 1000000000 + ${nanos})`,
+    dow: `(toDayOfWeek(${dt}) % 7)`,
+    doy: `toDayOfYear(${dt})`,
+    epoch: `(toFloat64(${t}) / ${perSecond})`,
+  };
+  const sql = fields[part.constant.value.toLowerCase()];
+  if (sql === undefined) {
+    throw new SqlSemanticError(`Datafusion: Execution error: Date part '${part.constant.value}' not supported`, SqlErrorCode.datafusion);
+  }
+  return node(args, `toFloat64(${sql})`, 'DOUBLE', name);
+}
+
+/**
+ * to_timestamp (integers are nanoseconds), to_timestamp_millis / _micros / _seconds and
+ * from_unixtime (integers in that unit); strings are parsed as timestamps. There is no
+ * second-precision type here, so second-based results are millisecond timestamps (same text).
+ */
+function toTimestamp(fname: string, args: TExpr[], name: string): TExpr {
+  if (args.length !== 1) throw planError(`No function matches the given name and argument types '${fname}(${args.map((a) => arrowName(a.type)).join(', ')})'`);
+  const [x] = args;
+  const target: TimeUnitName = fname === 'to_timestamp' ? 'ns' : fname === 'to_timestamp_micros' ? 'us' : 'ms';
+  // Integers count this many target units each.
+  const scale = fname === 'to_timestamp_seconds' || fname === 'from_unixtime' ? 1000n : 1n;
+  const type = UNIT_TYPE[target];
+  if (x.constant?.kind === 'string' && fname !== 'from_unixtime') {
+    const nanos = parseTimestampNanos(x.constant.value);
+    if (nanos === undefined) throw timestampParseError(x.constant.value);
+    const value = floorDiv(nanos, NANOS_PER[target]);
+    return node(args, value.toString(), type, name, { constant: { kind: 'timestamp', value } });
+  }
+  if (x.constant?.kind === 'int') {
+    const value = x.constant.value * scale;
+    return node(args, value.toString(), type, name, { constant: { kind: 'timestamp', value } });
+  }
+  if (isInt(x.type)) return node(args, scale === 1n ? `toInt64(${x.sql})` : `(toInt64(${x.sql}) * ${scale})`, type, name);
+  const unit = tsUnit(x.type);
+  if (unit !== undefined && fname !== 'from_unixtime') {
+    const conv = NANOS_PER[unit] >= NANOS_PER[target] ? `(${x.sql} * ${NANOS_PER[unit] / NANOS_PER[target]})` : `intDiv(${x.sql}, ${NANOS_PER[target] / NANOS_PER[unit]})`;
+    return node(args, conv, type, name);
+  }
+  if (x.constant?.kind === 'float') throw timestampParseError(rustFloat(x.constant.value));
+  if (x.type === 'STRING' && fname !== 'from_unixtime') {
+    // Seconds from ClickHouse's parser (it applies zone offsets), the fraction from the text:
+    // 18.16 has no sub-second DateTime.
+    const seconds = `toInt64(toUInt32(parseDateTimeBestEffort(${x.sql})))`;
+    const nanos = `toInt64(substring(concat(extract(${x.sql}, ':\\\\d\\\\d\\\\.(\\\\d+)'), '000000000'), 1, 9))`;
+    const per = NANOS_PER[target];
+    return node(args, `(${seconds} * ${1_000_000_000n / per} + intDiv(${nanos}, ${per}))`, type, name);
+  }
+  throw planError(`No function matches the given name and argument types '${fname}(${arrowName(x.type)})'`);
 }
 
 function dateTrunc(args: TExpr[], name: string): TExpr {
@@ -1391,7 +1708,19 @@ function buildFrom(from: TableWithJoins[], lv: Level): FromRel | undefined {
 
 /** Output formatting: booleans as true/false; everything else is already canonical text. */
 function formatSql(sql: string, type: SqlType): string {
+  if (windowUnit(type) !== undefined) return `concat(toString(tupleElement(${sql}, 1)), ',', toString(tupleElement(${sql}, 2)))`;
   return type === 'BOOLEAN' ? `arrayElement(['false', 'true'], ${sql} + 1)` : sql;
+}
+
+/**
+ * Formats the output columns of a finished query in an outer SELECT. Needed for time_window
+ * columns: ClickHouse 18.16 cannot resolve an arrayJoin GROUP BY key inside another function
+ * of the same SELECT. The outer SELECT keeps the inner one's order.
+ */
+function formatOutside(out: QueryOut, state: State): QueryOut {
+  const columns = out.columns.map((c) => ({ ...c, alias: state.fresh() }));
+  const list = out.columns.map((c, i) => `${formatSql(c.alias, c.type)} AS ${columns[i].alias}`);
+  return { ...out, sql: `SELECT ${list.join(', ')} FROM (${out.sql})`, columns };
 }
 
 function limitValue(e: Expr | undefined, what: 'LIMIT' | 'OFFSET'): bigint | undefined {
@@ -1561,6 +1890,14 @@ function translateSelectLevel(select: Select, query: Query, lv0: Level, format: 
       const pos = Number(x.value.text);
       if (pos < 1 || pos > projection.length) throw planError(`Order by column out of bounds, specified: ${pos}, max: ${projection.length}`);
       e = projection[pos - 1].expr;
+    } else if (x.kind === 'identifier' && x.parts.length === 2 && ['start', 'end'].includes(x.parts[1].value)) {
+      // `w.start` where w is a time_window column of this SELECT.
+      const i = columns.findIndex((c) => c.name === x.parts[0].value && windowUnit(c.type) !== undefined);
+      if (i >= 0 && !lv.scope.some((c) => c.name === x.parts[0].value)) {
+        const unit = windowUnit(columns[i].type) as TimeUnitName;
+        const w = projection[i].expr;
+        e = { ...w, sql: `tupleElement(${w.sql}, ${x.parts[1].value === 'start' ? 1 : 2})`, type: UNIT_TYPE[unit] };
+      }
     } else if (x.kind === 'identifier' && x.parts.length === 1) {
       const i = columns.findIndex((c) => c.name === x.parts[0].value);
       if (i >= 0 && (projection[i].alias !== undefined || !lv.scope.some((c) => c.name === x.parts[0].value) || projection[i].expr.column !== undefined)) {
@@ -1578,15 +1915,154 @@ function translateSelectLevel(select: Select, query: Query, lv0: Level, format: 
     return orderTerm(e.sql, o.asc, o.nullsFirst);
   });
 
-  const selectList = projection.map((p, i) => `${format ? formatSql(p.expr.sql, p.expr.type) : p.expr.sql} AS ${columns[i].alias}`);
+  // Gap filling adds rows after the query: ClickHouse sorts by group and window for it, and
+  // the query's own ORDER BY / LIMIT move to the engine (GapfillPlan.sort).
+  const gapfill = gapfillPlan(select, query, tr, keys, projection, columns, format);
+  const orderSql = gapfill === undefined ? order : gapfill.order;
+
+  const selectList = projection.map((p, i) => {
+    const inline = format && windowUnit(p.expr.type) === undefined;
+    return `${inline ? formatSql(p.expr.sql, p.expr.type) : p.expr.sql} AS ${columns[i].alias}`;
+  });
   let sql = `SELECT ${select.distinct ? 'DISTINCT ' : ''}${selectList.join(', ')}`;
   if (rel !== undefined) sql += ` FROM ${rel.render()}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   if (groupSql.length > 0) sql += ` GROUP BY ${groupSql.join(', ')}`;
   if (having !== undefined) sql += ` HAVING ${having}`;
-  if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
-  sql += limitClause(query.limit, query.offset);
-  return { sql, columns };
+  if (orderSql.length > 0) sql += ` ORDER BY ${orderSql.join(', ')}`;
+  if (gapfill === undefined) sql += limitClause(query.limit, query.offset);
+  return gapfill === undefined ? { sql, columns } : { sql, columns, gapfill: gapfill.plan };
+}
+
+// More windows than this per group is almost certainly a mistake (and would exhaust memory).
+const MAX_GAPFILL_WINDOWS = 1_000_000n;
+
+/**
+ * For a query with time_window_gapfill as a GROUP BY key: the engine's fill plan and the
+ * ORDER BY (group columns, then window start) it relies on. Undefined for other queries.
+ */
+function gapfillPlan(
+  select: Select,
+  query: Query,
+  tr: ExprTranslator,
+  keys: Map<string, TExpr>,
+  projection: ProjectionItem[],
+  columns: OutColumn[],
+  format: boolean,
+): { plan: GapfillPlan; order: string[] } | undefined {
+  const gapKeys = [...keys.values()].filter((k) => k.gapfill !== undefined);
+  if (projection.some((p) => p.expr.gapfill !== undefined && !keys.has(p.expr.name))) {
+    throw planError('time_window_gapfill may only be used as a GROUP BY expression');
+  }
+  const filled = projection.find((p) => p.expr.fill !== undefined);
+  if (gapKeys.length === 0) {
+    if (filled !== undefined) throw planError(`${filled.expr.fill} may only be used in a gap-filling query`);
+    return undefined;
+  }
+  if (gapKeys.length > 1) throw planError('TIME_WINDOW_GAPFILL specified more than once');
+  if (!format) throw notImplemented('time_window_gapfill in a subquery');
+  const key = gapKeys[0];
+  const w = key.gapfill as GapfillWindow;
+  const indexOf = (k: TExpr): number => projection.findIndex((p) => p.expr.name === k.name);
+  const timeIndex = indexOf(key);
+  if (timeIndex < 0) throw notImplemented('a gap-filling query that does not select its time_window_gapfill column');
+  const groupIndexes = [...keys.values()].filter((k) => k !== key).map((k) => {
+    const i = indexOf(k);
+    if (i < 0) throw notImplemented(`a gap-filling query that does not select its GROUP BY key ${k.name}`);
+    return i;
+  });
+
+  const { lower, upper } = timeBounds(select.where, tr, w);
+  if (lower === undefined && upper === undefined) throw planError('no time bounds found for gap fill query');
+  if (lower === undefined) throw planError('no lower time bound found for gap fill query');
+  if (upper === undefined) throw planError('no upper time bound found for gap fill query');
+  const { first, last } = gapfillRange(lower, upper, w.window, w.slide, w.origin);
+  if (last >= first && (last - first) / w.slide + 1n > MAX_GAPFILL_WINDOWS) {
+    throw planError(`gap filling would produce more than ${MAX_GAPFILL_WINDOWS} windows per group`);
+  }
+  const fills: GapfillFill[] = projection.map((p, i) =>
+    i === timeIndex ? 'time' : groupIndexes.includes(i) ? 'group' : (p.expr.fill ?? 'null'),
+  );
+  const order = [...groupIndexes, timeIndex].map((i) => orderTerm(projection[i].expr.sql, true, false));
+  const plan: GapfillPlan = { fills, integer: projection.map((p) => isInt(p.expr.type)), first, last, step: w.slide };
+  if (query.orderBy.length > 0) plan.sort = query.orderBy.map((o) => gapfillSortKey(o, tr, projection, columns));
+  const limit = limitValue(query.limit, 'LIMIT');
+  const offset = limitValue(query.offset, 'OFFSET');
+  if (limit !== undefined) plan.limit = limit;
+  if (offset !== undefined && offset > 0n) plan.offset = offset;
+  return { plan, order };
+}
+
+/** An ORDER BY term of a gap-filling query: it must name an output column (the engine sorts). */
+function gapfillSortKey(o: Query['orderBy'][number], tr: ExprTranslator, projection: ProjectionItem[], columns: OutColumn[]): GapfillSortKey {
+  const x = o.expr;
+  let index = -1;
+  if (x.kind === 'literal' && x.value.type === 'number' && /^\d+$/.test(x.value.text)) {
+    index = Number(x.value.text) - 1;
+    if (index < 0 || index >= columns.length) throw planError(`Order by column out of bounds, specified: ${index + 1}, max: ${columns.length}`);
+  } else if (x.kind === 'identifier' && x.parts.length === 1) {
+    index = columns.findIndex((c) => c.name === x.parts[0].value);
+  }
+  if (index < 0) {
+    const name = tr.translate(x, { ...plainMode('ORDER BY'), allowAggregates: true }).name;
+    index = projection.findIndex((p) => p.expr.name === name);
+  }
+  if (index < 0) throw notImplemented('ORDER BY a gap-filling query on something other than its output columns');
+  const type = columns[index].type;
+  const compare: GapfillSortKey['compare'] = type === 'DOUBLE' ? 'float' : isInt(type) || tsUnit(type) !== undefined ? 'integer' : 'text';
+  const asc = o.asc ?? true;
+  return { index, asc, nullsFirst: o.nullsFirst ?? !asc, compare };
+}
+
+/** The inclusive time range (in the time column's unit) that WHERE's conjuncts put on the gap-fill time column. */
+function timeBounds(where: Expr | undefined, tr: ExprTranslator, w: GapfillWindow): { lower?: bigint; upper?: bigint } {
+  let lower: bigint | undefined;
+  let upper: bigint | undefined;
+  const atLeast = (v: bigint): void => {
+    lower = lower === undefined || v > lower ? v : lower;
+  };
+  const atMost = (v: bigint): void => {
+    upper = upper === undefined || v < upper ? v : upper;
+  };
+  const isTime = (e: Expr): boolean => tr.translate(e, plainMode('WHERE')).column === w.time;
+  const value = (e: Expr): bigint | undefined => constantTime(tr.translate(e, plainMode('WHERE')), w.unit);
+  for (const c of splitConjuncts(where)) {
+    if (c.kind === 'between' && !c.negated && isTime(c.expr)) {
+      const lo = value(c.low);
+      const hi = value(c.high);
+      if (lo !== undefined) atLeast(lo);
+      if (hi !== undefined) atMost(hi);
+      continue;
+    }
+    if (c.kind !== 'binary' || !['=', '<', '<=', '>', '>='].includes(c.op)) continue;
+    let op = c.op;
+    let other: Expr;
+    if (isTime(c.left)) other = c.right;
+    else if (isTime(c.right)) {
+      other = c.left;
+      op = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : op === '>=' ? '<=' : op;
+    } else continue;
+    const v = value(other);
+    if (v === undefined) continue;
+    if (op === '=' || op === '>=') atLeast(v);
+    if (op === '=' || op === '<=') atMost(v);
+    if (op === '>') atLeast(v + 1n);
+    if (op === '<') atMost(v - 1n);
+  }
+  return { lower, upper };
+}
+
+/** A constant compared with a time column, in that column's unit (undefined if not constant). */
+function constantTime(e: TExpr, unit: TimeUnitName): bigint | undefined {
+  const per = NANOS_PER[unit];
+  const eu = tsUnit(e.type);
+  if (e.constant?.kind === 'timestamp' && eu !== undefined) return floorDiv(e.constant.value * NANOS_PER[eu], per);
+  if (e.constant?.kind === 'string') {
+    const nanos = parseTimestampNanos(e.constant.value);
+    return nanos === undefined ? undefined : floorDiv(nanos, per);
+  }
+  if (e.constant?.kind === 'int') return e.constant.value;
+  return undefined;
 }
 
 function translateSetExpr(body: SetExpr, lv: Level): QueryOut {
@@ -1637,10 +2113,13 @@ function translateQuery(query: Query, lv0: Level, format: boolean): QueryOut {
   const ctes = new Map(lv0.ctes);
   for (const cte of query.with) ctes.set(cte.name.value, cte.query);
   const lv: Level = { ...lv0, ctes };
-  if (query.body.kind === 'select') return translateSelectLevel(query.body.select, query, lv, format);
+  if (query.body.kind === 'select') {
+    const out = translateSelectLevel(query.body.select, query, lv, format);
+    return format && out.columns.some((c) => windowUnit(c.type) !== undefined) ? formatOutside(out, lv.state) : out;
+  }
 
   const inner = translateSetExpr(query.body, lv);
-  const needsFormat = format && inner.columns.some((c) => c.type === 'BOOLEAN');
+  const needsFormat = format && inner.columns.some((c) => c.type === 'BOOLEAN' || windowUnit(c.type) !== undefined);
   if (query.orderBy.length === 0 && query.limit === undefined && query.offset === undefined && !needsFormat) return inner;
 
   // ORDER BY / LIMIT over a set operation see only its output columns.
@@ -1684,7 +2163,8 @@ export function translateSelect(statement: Statement | Query, catalog: Catalog, 
   const state = new State(catalog, now);
   const out = translateQuery(query, { state, ctes: new Map(), scope: [] }, true);
   const sql = state.usesJoin ? `${out.sql} SETTINGS join_use_nulls = 1` : out.sql;
-  return { sql, columns: out.columns.map((c) => ({ name: c.name, type: resultType(c.type) })) };
+  const columns = out.columns.map((c) => ({ name: c.name, type: resultType(c.type) }));
+  return out.gapfill === undefined ? { sql, columns } : { sql, columns, gapfill: out.gapfill };
 }
 
 // ---------------------------------------------------------------------------------------------
