@@ -199,7 +199,12 @@ export class QueryEngineService extends SqlExecutor {
     const { timedOut } = await this.barrier.wait();
     const { columns, batches } = await this.runQuery(exec, query);
     yield { kind: 'schema', columns, consistencyTimeout: timedOut };
-    for await (const rows of batches) yield { kind: 'rows', rows };
+    for await (const rows of batches) {
+      // ClickHouse may go on sending a killed query's rows for a while (a chunked client reads
+      // slowly): the deadline ends the stream here.
+      if (exec.timedOut()) throw Errors.queryTimeout();
+      yield { kind: 'rows', rows };
+    }
   }
 
   /** Translates a query over the request's catalog and starts it on ClickHouse. */
