@@ -111,6 +111,48 @@ describe('SQL coverage (standalone)', () => {
     });
   });
 
+  describe('DDL options and codecs', () => {
+    it('REPLICA, like SHARD, must be greater than 0', async () => {
+      const other = uniqueName('replica');
+      expect(result(await sql(`CREATE DATABASE ${other} WITH REPLICA 0`))).toEqual(error('010009', 'sql parser error: replica number should be greater than 0'));
+      expect(result(await sql(`DESCRIBE DATABASE ${other}`))).toEqual(error('030017', `Database not found: "${other}"`));
+    });
+
+    it('every codec a type allows is accepted, shown by DESCRIBE TABLE and keeps values; others are 010042', async () => {
+      const create =
+        'CREATE TABLE codecs (a BIGINT UNSIGNED CODEC(DELTA), b BIGINT CODEC(QUANTILE), c BIGINT UNSIGNED CODEC(QUANTILE), d DOUBLE CODEC(QUANTILE), ' +
+        'e BOOLEAN CODEC(BITPACK), f STRING CODEC(SNAPPY), g STRING CODEC(BZIP), h STRING CODEC(ZLIB), i STRING CODEC(ZSTD), j DOUBLE CODEC(NULL), TAGS(k))';
+      expect(result(await sql(create))).toEqual(OK_EMPTY);
+      expect(result(await sql('DESCRIBE TABLE codecs'))).toEqual(
+        ok(
+          'column_name,data_type,column_type,compression_codec\n' +
+            'time,TIMESTAMP(NANOSECOND),TIME,DEFAULT\n' +
+            'k,STRING,TAG,DEFAULT\n' +
+            'a,BIGINT UNSIGNED,FIELD,DELTA\n' +
+            'b,BIGINT,FIELD,QUANTILE\n' +
+            'c,BIGINT UNSIGNED,FIELD,QUANTILE\n' +
+            'd,DOUBLE,FIELD,QUANTILE\n' +
+            'e,BOOLEAN,FIELD,BITPACK\n' +
+            'f,STRING,FIELD,SNAPPY\n' +
+            'g,STRING,FIELD,BZIP\n' +
+            'h,STRING,FIELD,ZLIB\n' +
+            'i,STRING,FIELD,ZSTD\n' +
+            'j,DOUBLE,FIELD,NULL\n',
+        ),
+      );
+      expect(result(await sql("INSERT INTO codecs (time, k, a, b, c, d, e, f, g, h, i, j) VALUES (5, 'x', 1, -2, 3, 4.5, true, 'f', 'g', 'h', 'i', 0.5)"))).toEqual(ok('rows\n1\n'));
+      expect(result(await sql('SELECT * FROM codecs'))).toEqual(ok('time,k,a,b,c,d,e,f,g,h,i,j\n1970-01-01T00:00:00.000000005,x,1,-2,3,4.5,true,f,g,h,i,0.5\n'));
+      for (const [column, message] of [
+        ['e BOOLEAN CODEC(DELTA)', 'Unsupported encoding type Delta for BOOLEAN'],
+        ['f STRING CODEC(GORILLA)', 'Unsupported encoding type Gorilla for STRING'],
+        ['b BIGINT CODEC(GZIP)', 'Unsupported encoding type Gzip for BIGINT'],
+        ['a BIGINT UNSIGNED CODEC(BITPACK)', 'Unsupported encoding type BitPack for BIGINT UNSIGNED'],
+      ]) {
+        expect([column, result(await sql(`CREATE TABLE bad_codec (${column})`))]).toEqual([column, error('010042', `Semantic error: ${message}`)]);
+      }
+    });
+  });
+
   describe('output formats', () => {
     const ALL = 'SELECT * FROM fmt ORDER BY time';
     // Rows in time order: a (T0), d (T0 + 1 ns), c (T0 + 1 µs), b (T0 + 1 ms).
@@ -194,6 +236,46 @@ describe('SQL coverage (standalone)', () => {
           text: expected,
         });
       }
+    });
+
+    it('strings that need care: newlines and CR quoted in CSV, escaped in JSON, split over lines in table; wide characters; times before 1970', async () => {
+      expect(result(await sql('CREATE TABLE esc (s STRING, TAGS(k))'))).toEqual(OK_EMPTY);
+      expect(
+        result(await sql("INSERT INTO esc (time, k, s) VALUES (-1, 'neg', ' sp '), (0, 'e', ''), (1, 'u', 'é漢/😀'), (2, 'cr', 'a\rb'), (3, 'nl', 'x\ny')")),
+      ).toEqual(ok('rows\n5\n'));
+      expect(result(await sql('SELECT * FROM esc ORDER BY time'))).toEqual(
+        ok(
+          'time,k,s\n' +
+            '1969-12-31T23:59:59.999999999,neg, sp \n' +
+            '1970-01-01T00:00:00.000000000,e,\n' +
+            '1970-01-01T00:00:00.000000001,u,é漢/😀\n' +
+            '1970-01-01T00:00:00.000000002,cr,"a\rb"\n' +
+            '1970-01-01T00:00:00.000000003,nl,"x\ny"\n',
+        ),
+      );
+      expect(result(await sql('SELECT * FROM esc ORDER BY time', { accept: 'application/json' }))).toEqual(
+        ok(
+          '[{"time":"1969-12-31T23:59:59.999999999","k":"neg","s":" sp "},{"time":"1970-01-01T00:00:00","k":"e","s":""},' +
+            '{"time":"1970-01-01T00:00:00.000000001","k":"u","s":"é漢/😀"},{"time":"1970-01-01T00:00:00.000000002","k":"cr","s":"a\\rb"},' +
+            '{"time":"1970-01-01T00:00:00.000000003","k":"nl","s":"x\\ny"}]',
+        ),
+      );
+      // 漢 and 😀 are two columns wide each, so the s column is 6 wide.
+      expect(result(await sql("SELECT k, s FROM esc WHERE k != 'cr' ORDER BY time", { accept: 'text/table' }))).toEqual(
+        ok(
+          [
+            '+-----+--------+',
+            '| k   | s      |',
+            '+-----+--------+',
+            '| neg |  sp    |',
+            '| e   |        |',
+            '| u   | é漢/😀 |',
+            '| nl  | x      |',
+            '|     | y      |',
+            '+-----+--------+',
+          ].join('\n'),
+        ),
+      );
     });
 
     it('a single-column CSV row whose only cell is null is written as "" (csv writes no empty records)', async () => {
