@@ -37,4 +37,25 @@ describe('TabSeparated reader', () => {
     expect(await collect([`${text}\nok\n`], 10)).toEqual([[[text], ['ok']]]);
     expect(await collect(['a\nb\nc'], 2)).toEqual([[['a'], ['b']], [['c']]]);
   });
+
+  it('stops reading once the signal is aborted', async () => {
+    const abort = new AbortController();
+    let pulled = 0;
+    async function* endless() {
+      for (;;) {
+        pulled++;
+        yield `${pulled}\n`;
+      }
+    }
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const b of tsvRowBatches(endless(), 1, abort.signal)) {
+          seen.push(b);
+          if (seen.length === 3) abort.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toEqual([[['1']], [['2']], [['3']]]);
+  });
 });

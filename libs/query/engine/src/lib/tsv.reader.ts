@@ -26,14 +26,17 @@ const TRAILING_EXCEPTION = /^Code: (\d+)(?:, e\.displayText\(\) = |\. )DB::Excep
  * Turns a stream of TabSeparated text chunks (split anywhere) into batches of rows of at
  * most `batchSize`, so results of any size flow through with bounded memory. A last line that
  * is ClickHouse's exception text ends the batches with a ClickHouseServerError rather than a row.
+ * Once `signal` is aborted (timeout, client gone) no more rows are read: ClickHouse may go on
+ * sending a killed query's rows for a long time.
  */
-export async function* tsvRowBatches(chunks: AsyncIterable<string>, batchSize: number): AsyncGenerator<ResultRow[]> {
+export async function* tsvRowBatches(chunks: AsyncIterable<string>, batchSize: number, signal?: AbortSignal): AsyncGenerator<ResultRow[]> {
   let carry = '';
   let batch: ResultRow[] = [];
   // Each line is held back until the next one arrives: only the very last line can be
   // ClickHouse's exception text (a one-column string result may hold such text as data).
   let last: string | undefined;
   for await (const chunk of chunks) {
+    signal?.throwIfAborted();
     const text = carry + chunk;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
