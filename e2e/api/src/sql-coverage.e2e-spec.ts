@@ -118,6 +118,17 @@ describe('SQL coverage (standalone)', () => {
       expect(result(await sql(`DESCRIBE DATABASE ${other}`))).toEqual(error('030017', `Database not found: "${other}"`));
     });
 
+    it('WITH is optional before the options', async () => {
+      const other = uniqueName('nowith');
+      expect(result(await sql(`CREATE DATABASE ${other} TTL '2d' PRECISION 'ms' REPLICA 1`))).toEqual(OK_EMPTY);
+      expect(result(await sql(`DESCRIBE DATABASE ${other}`))).toEqual(
+        ok(
+          'ttl,shard,vnode_duration,replica,precision,max_memcache_size,memcache_partitions,wal_max_file_size,wal_sync,strict_write,max_cache_readers\n' +
+            '2days,1,1year,1,MS,128 MiB,16,128 MiB,false,false,32\n',
+        ),
+      );
+    });
+
     it('every codec a type allows is accepted, shown by DESCRIBE TABLE and keeps values; others are 010042', async () => {
       const create =
         'CREATE TABLE codecs (a BIGINT UNSIGNED CODEC(DELTA), b BIGINT CODEC(QUANTILE), c BIGINT UNSIGNED CODEC(QUANTILE), d DOUBLE CODEC(QUANTILE), ' +
@@ -575,7 +586,7 @@ describe('SQL coverage: a query timeout while a chunked result streams (standalo
   const params = `tenant=${tenant}&db=db1`;
 
   beforeAll(async () => {
-    topology = await startTopology('standalone', { CNOSDB_QUERY_TIMEOUT_MS: '1500' });
+    topology = await startTopology('standalone', { CNOSDB_QUERY_TIMEOUT_MS: '5000' });
     client = new CnosClient(topology.url);
     expect(result(await client.sql('CREATE DATABASE db1', `tenant=${tenant}`))).toEqual(OK_EMPTY);
     const lines = Array.from({ length: 5000 }, (_, i) => `t,h=h${i % 3} v=${i}i ${T0 + BigInt(i)}`);
@@ -587,7 +598,7 @@ describe('SQL coverage: a query timeout while a chunked result streams (standalo
   });
 
   it('the status is 200 already: the rows sent so far, then the timeout error in the body (Display form)', async () => {
-    // 5000 × 5000 = 25 million rows: far more than the client reads in 1.5 s.
+    // 5000 × 5000 = 25 million rows: far more than pass in 5 s, while the first ones surely do.
     const res = await client.sql('SELECT a.v AS x, b.v AS y FROM t a CROSS JOIN t b', `${params}&chunked=true`);
     expect([res.status, res.headers['transfer-encoding']]).toEqual([200, 'chunked']);
     const timeout = '{"error_code": "010005", "error_message": "Query timeout"}';
@@ -601,5 +612,15 @@ describe('SQL coverage: a query timeout while a chunked result streams (standalo
     expect(rows.length).toBeLessThan(25_000_000);
     // Non-chunked, the same query is a plain 500.
     expect(result(await client.sql('SELECT a.v AS x, b.v AS y FROM t a CROSS JOIN t b', params))).toEqual(error('010005', 'Query timeout', 500));
+  });
+
+  it('INSERT … SELECT stops at the deadline too: 500 010005 and nothing written', async () => {
+    expect(result(await client.sql('CREATE TABLE copy (y BIGINT, TAGS(h))', params))).toEqual(OK_EMPTY);
+    const started = Date.now();
+    const res = await client.sql('INSERT INTO copy (time, h, y) SELECT to_timestamp(CAST(a.time AS BIGINT) * 5000 + b.v), a.h, b.v FROM t a CROSS JOIN t b', params);
+    expect(result(res)).toEqual(error('010005', 'Query timeout', 500));
+    // Reading all 25 million rows takes over a minute here; the deadline is 5 s.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result(await client.sql('SELECT count(*) AS n FROM copy', params))).toEqual(ok('n\n0\n'));
   });
 });
