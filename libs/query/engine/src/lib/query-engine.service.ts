@@ -225,7 +225,7 @@ export class QueryEngineService extends SqlExecutor {
     exec.abort.signal.addEventListener('abort', () => {
       this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
     });
-    const rows = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
+    const rows = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH, exec.abort.signal);
     // time_window_gapfill: ClickHouse 18.16 cannot fill gaps itself (no WITH FILL, no window functions).
     const batches = translated.gapfill === undefined ? rows : gapfillRows(rows, translated.gapfill, ROWS_PER_BATCH);
     return { columns: translated.columns, batches };
