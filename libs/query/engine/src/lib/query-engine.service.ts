@@ -17,10 +17,12 @@ import {
   translateSelect,
 } from '@cnosdb/query/sql';
 import {
+  CacheBound,
   ClickHouseServerError,
   ClickHouseService,
   ClickHouseUnavailableError,
   DatabaseInfo,
+  isMissingSchemaError,
   MetadataStore,
   SchemaManager,
   TableSchema,
@@ -31,22 +33,27 @@ import { InformationSchema } from './information-schema';
 import { InsertExecutor } from './insert.executor';
 import { locationOf, Namespace, StatementResult, TIME_TYPES } from './namespace';
 import { expiryCutoff } from './retention.service';
+import { SchemaFreshness } from './schema-freshness';
 import { TagScanExecutor } from './tag-scan.executor';
 import { tsvRowBatches } from './tsv.reader';
 
 const ROWS_PER_BATCH = 4096;
 const CH_TIMEOUT_EXCEEDED = 159;
+/** "Missing columns" on 18.16 (UNKNOWN_IDENTIFIER): a column a cached schema named is gone. */
+const CH_UNKNOWN_IDENTIFIER = 47;
 const QUERY_MARKER = 'cnosdb-query';
 
 /** The result schema of INSERT: one BIGINT UNSIGNED column `rows` (CnosDB's AFFECTED_ROWS). */
 const INSERT_RESULT: ResultColumn[] = [{ name: 'rows', type: 'BIGINT UNSIGNED' }];
 
-/** Per-request state: the query's start time and its timeout. */
+/** Per-request state: the query's start time, its timeout and how stale a cached schema it may use. */
 interface Execution {
   ctx: RequestContext;
   nowNs: bigint;
   abort: AbortController;
   timedOut: () => boolean;
+  /** Set once the read-your-writes barrier passed; until then schemas are read fresh. */
+  schemaBound: CacheBound | true;
 }
 
 /**
@@ -62,6 +69,7 @@ export class QueryEngineService extends SqlExecutor {
   private readonly inserts: InsertExecutor;
   private readonly tagScans: TagScanExecutor;
   private readonly informationSchema: InformationSchema;
+  private readonly freshness: SchemaFreshness;
 
   constructor(
     @Inject(ClickHouseService) private readonly ch: ClickHouseService,
@@ -75,6 +83,7 @@ export class QueryEngineService extends SqlExecutor {
     this.ns = new Namespace(metadata, schemas);
     this.ddl = new DdlExecutor(metadata, schemas);
     this.informationSchema = new InformationSchema(ch, metadata);
+    this.freshness = new SchemaFreshness(schemas);
     const runner = (ctx: RequestContext, query: Query) => this.runQuery(this.current(ctx), query);
     this.inserts = new InsertExecutor(this.ns, sink, runner);
     this.tagScans = new TagScanExecutor(this.ns, runner);
@@ -111,7 +120,7 @@ export class QueryEngineService extends SqlExecutor {
       expired = true;
       abort.abort();
     }, this.config.query.timeoutMs);
-    const exec: Execution = { ctx, nowNs: BigInt(Date.now()) * 1_000_000n, abort, timedOut: () => expired };
+    const exec: Execution = { ctx, nowNs: BigInt(Date.now()) * 1_000_000n, abort, timedOut: () => expired, schemaBound: true };
     this.executions.set(ctx, exec);
     let finished = false;
     try {
@@ -137,7 +146,7 @@ export class QueryEngineService extends SqlExecutor {
         return;
       case 'insert': {
         // INSERT … SELECT reads: it must see every write acknowledged before it.
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         const write = await this.inserts.prepare(ctx, st);
         const rows = await write();
         yield* result({ columns: INSERT_RESULT, rows: [[String(rows)]] });
@@ -152,18 +161,18 @@ export class QueryEngineService extends SqlExecutor {
       // DDL that removes data first waits for the writes acknowledged before it, so none of
       // them lands after the drop (and none brings a dropped table or column back).
       case 'dropDatabase':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.dropDatabase(ctx, st);
         break;
       case 'createTable':
         await this.ddl.createTable(ctx, st);
         break;
       case 'alterTable':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.alterTable(ctx, st);
         break;
       case 'dropTable':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.dropTable(ctx, st);
         break;
       case 'showDatabases':
@@ -179,11 +188,11 @@ export class QueryEngineService extends SqlExecutor {
         yield* result(await this.ddl.describeTable(ctx, st));
         return;
       case 'showSeries':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         yield* result(await this.tagScans.execute(ctx, st.body));
         return;
       case 'showTagValues':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         yield* result(await this.tagScans.execute(ctx, st.body, st.with));
         return;
       case 'unsupported':
@@ -194,17 +203,39 @@ export class QueryEngineService extends SqlExecutor {
 
   /** SELECT: translated, then streamed from ClickHouse in batches after the read-your-writes wait. */
   private async *select(exec: Execution, query: Query): AsyncGenerator<QueryEvent> {
-    const { timedOut } = await this.barrier.wait();
+    const timedOut = await this.waitForWrites(exec);
     const { columns, batches } = await this.runQuery(exec, query);
     yield { kind: 'schema', columns, consistencyTimeout: timedOut };
     for await (const rows of batches) yield { kind: 'rows', rows };
   }
 
-  /** Translates a query over the request's catalog and starts it on ClickHouse. */
+  /** The read-your-writes wait; it also decides which cached schemas the statement may use. Returns whether the wait ran out. */
+  private async waitForWrites(exec: Execution): Promise<boolean> {
+    const { timedOut, position } = await this.barrier.wait();
+    exec.schemaBound = this.freshness.boundFor(timedOut ? undefined : position);
+    return timedOut;
+  }
+
+  /**
+   * Translates a query over the request's catalog and starts it on ClickHouse. A cached schema
+   * may name a table or column that DDL in another process removed a moment ago; ClickHouse
+   * then rejects the query before any row, and it is translated again over fresh schemas
+   * (which gives CnosDB's not-found errors, or a query that runs).
+   */
   private async runQuery(exec: Execution, query: Query): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ResultRow[]> }> {
+    try {
+      return await this.startQuery(exec, query, exec.schemaBound);
+    } catch (err) {
+      const stale = isMissingSchemaError(err) || (err instanceof ClickHouseServerError && err.chCode === CH_UNKNOWN_IDENTIFIER);
+      if (exec.schemaBound === true || !stale || exec.abort.signal.aborted) throw err;
+      return await this.startQuery(exec, query, true);
+    }
+  }
+
+  private async startQuery(exec: Execution, query: Query, bound: CacheBound | true): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ResultRow[]> }> {
     const { ctx } = exec;
     const statement: Statement = { kind: 'select', query };
-    const catalog = await this.catalogFor(ctx, statement, exec.nowNs);
+    const catalog = await this.catalogFor(ctx, statement, exec.nowNs, bound);
     let translated;
     try {
       translated = translateSelect(statement, catalog, { now: exec.nowNs });
@@ -223,8 +254,15 @@ export class QueryEngineService extends SqlExecutor {
     exec.abort.signal.addEventListener('abort', () => {
       this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
     });
-    const batches = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH);
-    return { columns: translated.columns, batches };
+    // The first chunk is awaited here so that a rejected query fails here, where it can be retried.
+    const chunks = this.ch.tsv(sql, exec.abort.signal);
+    const first = await chunks.next();
+    const all = async function* (): AsyncGenerator<string> {
+      if (first.done) return;
+      yield first.value;
+      yield* chunks;
+    };
+    return { columns: translated.columns, batches: tsvRowBatches(all(), ROWS_PER_BATCH) };
   }
 
   /**
@@ -232,7 +270,7 @@ export class QueryEngineService extends SqlExecutor {
    * a database of the caller's tenant (or information_schema); another tenant's data is never
    * looked up, so it reads as "not found".
    */
-  private async catalogFor(ctx: RequestContext, statement: Statement, nowNs: bigint): Promise<Catalog> {
+  private async catalogFor(ctx: RequestContext, statement: Statement, nowNs: bigint, bound: CacheBound | true): Promise<Catalog> {
     const tables = new Map<string, CatalogTable>();
     const key = (name: string, database?: string) => `${database ?? ctx.database}\u0000${name}`;
     for (const ref of referencedTableRefs(statement)) {
@@ -243,12 +281,12 @@ export class QueryEngineService extends SqlExecutor {
         if (table) tables.set(key(ref.name, ref.database), table);
         continue;
       }
-      const db = await this.metadata.getDatabase(ctx.tenant, database);
+      const db = bound === true ? await this.metadata.getDatabase(ctx.tenant, database, true) : await this.metadata.getDatabase(ctx.tenant, database, false, bound.maxAgeMs);
       if (!db) {
         if (ref.database === undefined) throw Errors.databaseNotFound(ctx.database);
         continue;
       }
-      const schema = await this.schemas.getTable(locationOf(db), ref.name, true);
+      const schema = await this.schemas.getTable(locationOf(db), ref.name, bound);
       if (schema) tables.set(key(ref.name, ref.database), toCatalogTable(schema, db, nowNs));
     }
     return {
