@@ -1,4 +1,5 @@
 import { ClickHouseClient, createClient } from '@clickhouse/client';
+import * as http from 'http';
 import { Readable } from 'stream';
 import { OnModuleDestroy } from '@nestjs/common';
 
@@ -43,8 +44,15 @@ function translateError(err: unknown): Error {
 export class ClickHouseService implements OnModuleDestroy {
   private readonly client: ClickHouseClient;
   private version?: string;
+  /** Connections of the query path (tsv), which talks HTTP itself; see tsv(). */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly queryUrl: URL;
+  private readonly authorization: string;
 
-  constructor(settings: ClickHouseSettings) {
+  constructor(private readonly settings: ClickHouseSettings) {
+    // Long queries' connections stay alive through idle-timeout proxies; 18.16 knows both.
+    this.queryUrl = new URL('/?send_progress_in_http_headers=1&http_headers_progress_interval_ms=20000', settings.url);
+    this.authorization = `Basic ${Buffer.from(`${settings.user}:${settings.password}`).toString('base64')}`;
     this.client = createClient({
       url: settings.url,
       username: settings.user,
@@ -79,23 +87,48 @@ export class ClickHouseService implements OnModuleDestroy {
   /**
    * Runs a query in TabSeparated format and yields its output as text chunks (split at
    * arbitrary points). `abort` cancels the request.
+   *
+   * This is every query's path, so it speaks HTTP itself rather than through
+   * @clickhouse/client: the client streams the request body chunked and splits the response
+   * into row objects, which cost a few milliseconds per query (measured 4.8 against 1.8 ms for
+   * `SELECT 1`) and CPU per row; here the SQL goes in one write with its length, and the
+   * response text is handed on as it arrives.
    */
   async *tsv(sql: string, abort?: AbortSignal): AsyncGenerator<string> {
-    let rs;
+    const body = Buffer.from(`${sql}\nFORMAT TabSeparated`);
+    let req: http.ClientRequest | undefined;
+    let res: http.IncomingMessage;
     try {
-      rs = await this.client.query({ query: sql, format: 'TabSeparated', abort_signal: abort });
+      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        req = http.request(this.queryUrl, {
+          method: 'POST',
+          agent: this.agent,
+          signal: abort,
+          timeout: this.settings.requestTimeoutMs,
+          headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
+        });
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.once('timeout', () => req?.destroy(Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' })));
+        req.end(body);
+      });
     } catch (err) {
       throw translateError(err);
     }
-    const stream = rs.stream() as unknown as AsyncIterable<{ text: string }[]>;
     try {
-      for await (const rows of stream) {
-        let chunk = '';
-        for (const row of rows) chunk += row.text + '\n';
-        yield chunk;
+      res.setEncoding('utf8');
+      if (res.statusCode !== 200) {
+        let text = '';
+        for await (const chunk of res as AsyncIterable<string>) text += chunk;
+        const code = Number(res.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
+        throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${res.statusCode}`, code);
       }
+      for await (const chunk of res as AsyncIterable<string>) yield chunk;
     } catch (err) {
       throw translateError(err);
+    } finally {
+      // Stopped early (the consumer is gone): the connection is mid-response, so it cannot be reused.
+      if (!res.complete) req?.destroy();
     }
   }
 
@@ -128,6 +161,7 @@ export class ClickHouseService implements OnModuleDestroy {
   }
 
   async close(): Promise<void> {
+    this.agent.destroy();
     await this.client.close();
   }
 
