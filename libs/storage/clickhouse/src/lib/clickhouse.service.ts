@@ -23,6 +23,10 @@ export class ClickHouseServerError extends Error {
   }
 }
 
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
 const NETWORK_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'];
 
 function translateError(err: unknown): Error {
@@ -96,39 +100,45 @@ export class ClickHouseService implements OnModuleDestroy {
    */
   async *tsv(sql: string, abort?: AbortSignal): AsyncGenerator<string> {
     const body = Buffer.from(`${sql}\nFORMAT TabSeparated`);
-    let req: http.ClientRequest | undefined;
-    let res: http.IncomingMessage;
+    if (abort?.aborted) throw abortError();
+    const req = http.request(this.queryUrl, {
+      method: 'POST',
+      agent: this.agent,
+      timeout: this.settings.requestTimeoutMs,
+      headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
+    });
+    // Errors after the end (an abort once the consumer is done) must not go unhandled, so the
+    // request keeps an error listener for good; the abort listener lives as long as the query.
+    let failure: Error | undefined;
+    req.on('error', (err) => (failure ??= err));
+    req.on('timeout', () => req.destroy(Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' })));
+    const onAbort = () => req.destroy(abortError());
+    abort?.addEventListener('abort', onAbort, { once: true });
     try {
-      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        req = http.request(this.queryUrl, {
-          method: 'POST',
-          agent: this.agent,
-          signal: abort,
-          timeout: this.settings.requestTimeoutMs,
-          headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
-        });
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         req.once('response', resolve);
         req.once('error', reject);
-        req.once('timeout', () => req?.destroy(Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' })));
         req.end(body);
       });
-    } catch (err) {
-      throw translateError(err);
-    }
-    try {
+      res.on('error', (err) => (failure ??= err));
       res.setEncoding('utf8');
-      if (res.statusCode !== 200) {
-        let text = '';
-        for await (const chunk of res as AsyncIterable<string>) text += chunk;
-        const code = Number(res.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
-        throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${res.statusCode}`, code);
+      try {
+        if (res.statusCode !== 200) {
+          let text = '';
+          for await (const chunk of res as AsyncIterable<string>) text += chunk;
+          const code = Number(res.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
+          throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${res.statusCode}`, code);
+        }
+        for await (const chunk of res as AsyncIterable<string>) yield chunk;
+        if (!res.complete) throw failure ?? new Error('ClickHouse response ended early');
+      } finally {
+        // Stopped early (the consumer is gone): the connection is mid-response, so it cannot be reused.
+        if (!res.complete) req.destroy();
       }
-      for await (const chunk of res as AsyncIterable<string>) yield chunk;
     } catch (err) {
       throw translateError(err);
     } finally {
-      // Stopped early (the consumer is gone): the connection is mid-response, so it cannot be reused.
-      if (!res.complete) req?.destroy();
+      abort?.removeEventListener('abort', onAbort);
     }
   }
 
