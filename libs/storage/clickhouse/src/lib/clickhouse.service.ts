@@ -107,35 +107,47 @@ export class ClickHouseService implements OnModuleDestroy {
       timeout: this.settings.requestTimeoutMs,
       headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
     });
-    // Errors after the end (an abort once the consumer is done) must not go unhandled, so the
-    // request keeps an error listener for good; the abort listener lives as long as the query.
+    // An abort may come at any time, also after the consumer stopped reading mid-response:
+    // the request and response are destroyed without an error (an error event there would
+    // have no listener left), and a reader still waiting is told by the abort check below.
+    let res: http.IncomingMessage | undefined;
     let failure: Error | undefined;
     req.on('error', (err) => (failure ??= err));
-    req.on('timeout', () => req.destroy(Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' })));
-    const onAbort = () => req.destroy(abortError());
+    req.on('timeout', () => {
+      failure ??= Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' });
+      res?.destroy();
+      req.destroy();
+    });
+    const onAbort = () => {
+      res?.destroy();
+      req.destroy();
+    };
     abort?.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         req.once('response', resolve);
         req.once('error', reject);
+        req.once('close', () => reject(failure ?? abortError()));
         req.end(body);
       });
-      res.on('error', (err) => (failure ??= err));
-      res.setEncoding('utf8');
+      const response = res;
+      response.on('error', (err) => (failure ??= err));
+      response.setEncoding('utf8');
       try {
-        if (res.statusCode !== 200) {
+        if (response.statusCode !== 200) {
           let text = '';
-          for await (const chunk of res as AsyncIterable<string>) text += chunk;
-          const code = Number(res.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
-          throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${res.statusCode}`, code);
+          for await (const chunk of response as AsyncIterable<string>) text += chunk;
+          const code = Number(response.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
+          throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${response.statusCode}`, code);
         }
-        for await (const chunk of res as AsyncIterable<string>) yield chunk;
-        if (!res.complete) throw failure ?? new Error('ClickHouse response ended early');
+        for await (const chunk of response as AsyncIterable<string>) yield chunk;
+        if (!response.complete) throw failure ?? new Error('ClickHouse response ended early');
       } finally {
         // Stopped early (the consumer is gone): the connection is mid-response, so it cannot be reused.
-        if (!res.complete) req.destroy();
+        if (!response.complete) req.destroy();
       }
     } catch (err) {
+      if (abort?.aborted) throw abortError();
       throw translateError(err);
     } finally {
       abort?.removeEventListener('abort', onAbort);
