@@ -246,7 +246,13 @@ export class QueryEngineService extends SqlExecutor {
     }
     // ClickHouse stops the query too (18.16 keeps running a query whose client went away).
     const seconds = Math.max(1, Math.ceil(this.config.query.timeoutMs / 1000));
-    const settings = /\bSETTINGS [^()]*$/.test(translated.sql) ? `, max_execution_time = ${seconds}` : ` SETTINGS max_execution_time = ${seconds}`;
+    let list = `max_execution_time = ${seconds}`;
+    // Every table read is a GROUP BY (the last-write-wins merge), so a large result needs as
+    // much ClickHouse memory as it has rows unless aggregation and sorting may spill to disk;
+    // 18.16 never spills by default and fails the query at its memory limit instead.
+    const spill = await this.ch.spillThresholdBytes();
+    if (spill !== undefined) list += `, max_bytes_before_external_group_by = ${spill}, max_bytes_before_external_sort = ${spill}`;
+    const settings = /\bSETTINGS [^()]*$/.test(translated.sql) ? `, ${list}` : ` SETTINGS ${list}`;
     // max_execution_time is not checked everywhere on 18.16 (a cross join runs on), so an
     // aborted query is also killed by the marker in its text.
     const marker = randomUUID();

@@ -48,6 +48,7 @@ function translateError(err: unknown): Error {
 export class ClickHouseService implements OnModuleDestroy {
   private readonly client: ClickHouseClient;
   private version?: string;
+  private spillThreshold?: Promise<number | undefined>;
   /** Connections of the query path (tsv), which talks HTTP itself; see tsv(). */
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly queryUrl: URL;
@@ -166,6 +167,25 @@ export class ClickHouseService implements OnModuleDestroy {
     } catch (err) {
       throw translateError(err);
     }
+  }
+
+  /**
+   * Memory a query's aggregation or sort may use before it spills to disk: half the server's
+   * per-query limit (ClickHouse's advice for max_bytes_before_external_group_by); undefined
+   * when there is no limit. Asked once.
+   */
+  async spillThresholdBytes(): Promise<number | undefined> {
+    this.spillThreshold ??= this.rows<{ value: string }>(`SELECT value FROM system.settings WHERE name = 'max_memory_usage'`).then(
+      ([row]) => {
+        const limit = Number(row?.value ?? 0);
+        return limit > 0 ? Math.floor(limit / 2) : undefined;
+      },
+      (err) => {
+        this.spillThreshold = undefined;
+        throw err;
+      },
+    );
+    return this.spillThreshold;
   }
 
   /** The server version string, asked once. */
