@@ -1,6 +1,7 @@
 export * from './lib/row-batch';
 export * from './lib/row-batch.codec';
 export * from './lib/query-result';
+export * from './lib/row-text.codec';
 export * from './lib/ports';
 export * from './lib/topics';
 export * from './lib/proto';

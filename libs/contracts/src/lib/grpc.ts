@@ -34,7 +34,7 @@ export interface GrpcCell {
 }
 export interface GrpcQueryChunk {
   schema?: { columns: { name: string; type: string }[] };
-  rows?: { rows: { cells: GrpcCell[] }[] };
+  rows?: { rows?: { cells: GrpcCell[] }[]; text?: Buffer };
   error?: GrpcCnosError;
   consistency_timeout?: boolean;
   part?: 'schema' | 'rows' | 'error';

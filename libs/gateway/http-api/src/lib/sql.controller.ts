@@ -4,15 +4,27 @@ import { QueryEvent, SqlExecutor } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { CnosError, Errors } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
-import { contentTypeOf, createRenderer, FormatNegotiationError, negotiateFormat, negotiateResponseEncoding, ResultRenderError } from '@cnosdb/gateway/result-format';
+import {
+  contentTypeOf,
+  createRenderer,
+  endBody,
+  FormatNegotiationError,
+  negotiateFormat,
+  negotiateResponseEncoding,
+  ResultRenderer,
+  ResultRenderError,
+} from '@cnosdb/gateway/result-format';
 import { AuthService } from './auth.service';
 import { parseBasicAuth } from './basic-auth';
 import { queryParam, sendEmpty, sendError } from './http-response';
 import { checkContentEncoding, checkDeclaredLength, readWholeBody } from './request-body';
-import { assertResponseEncodingSupported, encodeResponseBody } from './response-encoding';
+import { assertResponseEncodingSupported, BodyWriter, drained, encodeResponseBody, openBodyWriter } from './response-encoding';
 
 /** Set when the read-your-writes wait ran out before the query ran (DESIGN section 6). */
 export const CONSISTENCY_HEADER = 'x-cnosdb-consistency';
+
+/** Characters of a non-chunked body held to send it whole with a content-length; larger bodies stream. */
+const WHOLE_BODY_LIMIT = 1024 * 1024;
 
 /** POST /api/v1/sql: one statement, result rendered in the negotiated format. */
 @Controller()
@@ -67,21 +79,14 @@ export class SqlController {
         return;
       }
       const renderer = createRenderer(format, schema.columns, { chunked });
-      if (!chunked) {
-        const parts: string[] = [];
-        let anyRows = false;
-        for (let e = await events.next(); !e.done; e = await events.next()) {
-          if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
-          parts.push(renderer.renderBatch(e.value.rows, !anyRows));
-          anyRows = true;
-        }
-        parts.push(renderer.finish(anyRows));
-        const body = encodeResponseBody(encoding, Buffer.from(parts.join('')));
-        res.setHeader('content-length', body.length);
-        res.end(body);
-        return;
+      try {
+        if (chunked) await this.streamChunked(res, renderer, events, encoding);
+        else await this.sendWhole(res, renderer, events, encoding);
+      } finally {
+        renderer.dispose?.();
+        // Stops the query when the body ended early (client gone, error).
+        await events.return?.(undefined);
       }
-      await this.streamChunked(res, renderer, events, encoding);
     } catch (err) {
       // A result the format cannot represent (e.g. a struct in CSV): CnosDB's FetchResult error.
       if (err instanceof ResultRenderError) return sendError(res, new CnosError(422, '040007', `Fetch result: ${err.message}`), this.logger);
@@ -89,24 +94,56 @@ export class SqlController {
     }
   }
 
-  private async streamChunked(
-    res: Response,
-    renderer: ReturnType<typeof createRenderer>,
-    events: AsyncIterator<QueryEvent>,
-    encoding: string | undefined,
-  ): Promise<void> {
+  /**
+   * Non-chunked body. Up to WHOLE_BODY_LIMIT characters it is sent whole with its length, as
+   * CnosDB does; a larger result streams (no content-length) so that memory stays bounded
+   * whatever its size. A failure after streaming began cuts the connection (the status line is
+   * gone, and a cut-short body must not pass for a complete one).
+   */
+  private async sendWhole(res: Response, renderer: ResultRenderer, events: AsyncIterator<QueryEvent>, encoding: string | undefined): Promise<void> {
+    const parts: string[] = [];
+    let size = 0;
+    let writer: BodyWriter | undefined;
+    const emit = async (text: string): Promise<boolean> => {
+      if (text.length === 0) return true;
+      if (!writer) {
+        parts.push(text);
+        size += text.length;
+        if (size <= WHOLE_BODY_LIMIT) return true;
+        writer = openBodyWriter(res, encoding);
+        text = parts.join('');
+        parts.length = 0;
+      }
+      return writer.write(text);
+    };
+    let anyRows = false;
+    for (let e = await events.next(); !e.done; e = await events.next()) {
+      if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
+      if (!(await emit(renderer.renderBatch(e.value.rows, !anyRows)))) return;
+      anyRows = true;
+    }
+    for await (const piece of endBody(renderer, anyRows)) if (!(await emit(piece))) return;
+    if (writer) return writer.end();
+    const body = encodeResponseBody(encoding, Buffer.from(parts.join('')));
+    res.setHeader('content-length', body.length);
+    res.end(body);
+  }
+
+  private async streamChunked(res: Response, renderer: ResultRenderer, events: AsyncIterator<QueryEvent>, encoding: string | undefined): Promise<void> {
+    let gone = false;
+    res.once('close', () => (gone = true));
     const send = async (text: string) => {
-      if (text.length === 0) return;
-      if (!res.write(encodeResponseBody(encoding, Buffer.from(text)))) await new Promise((r) => res.once('drain', r));
+      if (text.length === 0 || gone) return;
+      if (!res.write(encodeResponseBody(encoding, Buffer.from(text)))) await drained(res, res);
     };
     let anyRows = false;
     try {
-      for (let e = await events.next(); !e.done; e = await events.next()) {
+      for (let e = await events.next(); !e.done && !gone; e = await events.next()) {
         if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
         await send(renderer.renderBatch(e.value.rows, !anyRows));
         anyRows = true;
       }
-      await send(renderer.finish(anyRows));
+      for await (const piece of endBody(renderer, anyRows)) await send(piece);
     } catch (err) {
       // The status line is gone already: CnosDB writes the error into the body (Display form).
       const e = err instanceof CnosError ? err : Errors.internal(String((err as Error)?.message ?? err));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_CHANNEL_OPTIONS, GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, QueryEvent, RequestContext, ResultType, SqlExecutor } from '@cnosdb/contracts';
+import { decodeRowsText, GRPC_CHANNEL_OPTIONS, GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, QueryEvent, RequestContext, ResultType, SqlExecutor } from '@cnosdb/contracts';
 import { APP_CONFIG, AppConfig } from '@cnosdb/shared/config';
 import { fromGrpcCnosError, fromGrpcStatus } from './grpc-errors';
 
@@ -29,7 +29,9 @@ export class GrpcSqlExecutor extends SqlExecutor implements OnModuleDestroy {
             consistencyTimeout: !!chunk.consistency_timeout,
           };
         } else if (chunk.rows) {
-          yield { kind: 'rows', rows: (chunk.rows.rows ?? []).map((r) => (r.cells ?? []).map((c) => (c.null ? null : (c.text ?? '')))) };
+          const { text, rows } = chunk.rows;
+          // `text` from current query services; a message per cell from older ones.
+          yield { kind: 'rows', rows: text && text.length > 0 ? decodeRowsText(text) : (rows ?? []).map((r) => (r.cells ?? []).map((c) => (c.null ? null : (c.text ?? '')))) };
         }
       }
     } catch (err) {

@@ -3,9 +3,11 @@ import { formatFloatDisplay, formatFloatJson, parseDouble } from './float.format
 import { jsonString } from './json-string.formatter';
 import { ResultRenderError } from './result-format.error';
 import {
+  type DateTimeParts,
   formatTimestampCsv,
   formatTimestampDebug,
   splitTimestamp,
+  splitTimestampText,
   timestampRangeError,
   type TimestampUnit,
 } from './timestamp.formatter';
@@ -111,21 +113,25 @@ function timestampFormatter(name: string, unit: TimestampUnit): CellFormatter {
     if (!INTEGER.test(text)) throw invalidCell(name, `TIMESTAMP(${unit})`, text);
     return BigInt(text);
   };
+  const split = (text: string): { value?: bigint; parts: DateTimeParts | undefined } => {
+    const parts = splitTimestampText(text, unit);
+    if (parts) return { parts };
+    const value = parse(text);
+    return { value, parts: splitTimestamp(value, unit) };
+  };
   // arrow's display runs with display errors on for JSON and table, so an unrepresentable
   // time becomes text there, while the CSV writer propagates the error.
   const display = (text: string | null): string => {
     if (text === null) return '';
-    const value = parse(text);
-    const parts = splitTimestamp(value, unit);
-    return parts ? formatTimestampDebug(parts) : `ERROR: ${timestampRangeError(value, unit)}`;
+    const { value, parts } = split(text);
+    return parts ? formatTimestampDebug(parts) : `ERROR: ${timestampRangeError(value as bigint, unit)}`;
   };
   return {
     name,
     csv: (text) => {
       if (text === null) return '';
-      const value = parse(text);
-      const parts = splitTimestamp(value, unit);
-      if (!parts) throw new ResultRenderError(timestampRangeError(value, unit));
+      const { value, parts } = split(text);
+      if (!parts) throw new ResultRenderError(timestampRangeError(value as bigint, unit));
       return formatTimestampCsv(parts);
     },
     display,

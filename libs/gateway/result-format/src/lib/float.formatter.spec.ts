@@ -104,3 +104,37 @@ describe('round trip', () => {
     }
   });
 });
+
+describe('plain-notation fast path', () => {
+  // The layout rules written out from the shortest digits, independently of the formatter.
+  const layout = (value: number): string => {
+    const [mantissa, exp] = Math.abs(value).toExponential().split('e');
+    const digits = mantissa.replace('.', '');
+    const exponent = Number(exp);
+    const sign = value < 0 ? '-' : '';
+    if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+    if (exponent + 1 >= digits.length) return `${sign}${digits}${'0'.repeat(exponent + 1 - digits.length)}.0`;
+    return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  };
+
+  it.each([1e-5, 1.5e-5, 0.1, 1, 79, 123.456, 999999999.5, 9999999999.999998, 1e9, -0.5, -1e-5])('%p', (value) => {
+    expect(formatFloatDisplay(value)).toBe(layout(value));
+    expect(formatFloatJson(value)).toBe(layout(value));
+  });
+
+  it('JSON keeps plain notation up to exponent 15', () => {
+    expect(formatFloatJson(2 ** 53)).toBe('9007199254740992.0');
+    expect(formatFloatDisplay(2 ** 53)).toBe('9.007199254740992e15');
+  });
+
+  it('agrees with the digit layout across the plain range', () => {
+    let seed = 12345;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const value = (next() < 0.5 ? -1 : 1) * 10 ** (next() * 21 - 5) * (1 + next());
+      const exponent = Math.floor(Math.log10(Math.abs(value)));
+      if (exponent >= -5 && exponent <= 9) expect(formatFloatDisplay(value)).toBe(layout(value));
+      if (exponent >= -5 && exponent <= 15) expect(formatFloatJson(value)).toBe(layout(value));
+    }
+  });
+});

@@ -6,6 +6,8 @@
  * layout (where the point goes, when to switch to an exponent) differs and is rebuilt here.
  */
 
+const PLAIN_DOUBLE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
 interface ShortestDecimal {
   /** Significant digits, no leading/trailing zeros (e.g. "15" for 1.5e300). */
   digits: string;
@@ -30,6 +32,10 @@ function positional(digits: string, exponent: number): string {
   return `${digits.slice(0, integerDigits)}.${digits.slice(integerDigits)}`;
 }
 
+function withFraction(plain: string): string {
+  return plain.indexOf('.') < 0 ? `${plain}.0` : plain;
+}
+
 function signOf(value: number): string {
   return value < 0 || Object.is(value, -0) ? '-' : '';
 }
@@ -40,6 +46,11 @@ function signOf(value: number): string {
  * least one fraction digit (`1.0e20`, `1.0e-7`, `1.5e300`); `NaN`, `inf`, `-inf`, `-0.0`.
  */
 export function formatFloatDisplay(value: number): string {
+  // Exponents -5..=9 are plain notation with the shortest digits, as JS prints them (it
+  // switches to exponents only outside 1e-7..1e21), plus the forced fraction: the common case
+  // without building the digits.
+  const abs = Math.abs(value);
+  if (abs >= 1e-5 && abs < 1e10) return withFraction(String(value));
   if (Number.isNaN(value)) return 'NaN';
   const sign = signOf(value);
   if (!Number.isFinite(value)) return `${sign}inf`;
@@ -59,6 +70,9 @@ export function formatFloatDisplay(value: number): string {
  * arrow-json then skips the key, so this returns undefined for them.
  */
 export function formatFloatJson(value: number): string | undefined {
+  // Plain range (exponents -5..=15) as JS prints it, plus the fraction serde_json forces.
+  const abs = Math.abs(value);
+  if (abs >= 1e-5 && abs < 1e16) return withFraction(String(value));
   if (!Number.isFinite(value)) return undefined;
   const sign = signOf(value);
   if (value === 0) return `${sign}0.0`;
@@ -73,6 +87,8 @@ export function formatFloatJson(value: number): string | undefined {
  * case); undefined when the text is not a number at all.
  */
 export function parseDouble(text: string): number | undefined {
+  // ClickHouse's ordinary cells ("12.5", "-3", "1e-7") first, without trimming or case folding.
+  if (PLAIN_DOUBLE.test(text)) return Number(text);
   switch (text.trim().toLowerCase()) {
     case 'nan':
     case '+nan':

@@ -17,8 +17,11 @@ import type { ResultRow } from '@cnosdb/contracts';
  * every non-empty string emitted is one HTTP chunk, self-contained as CnosDB sends it.
  *
  * Memory is per batch, except non-chunked `table`: its column widths depend on every row, so it
- * keeps all rendered cells and returns the whole box from finish().
- * A renderer belongs to one response and must not be reused.
+ * keeps all rendered cells (spilling them to a temporary file past a few MiB) and returns the
+ * whole box from finish(), or in pieces from finishStream() — which a caller must use for any
+ * result that may be large, since finish() cannot return spilled rows. Use {@link endBody}.
+ * A renderer belongs to one response and must not be reused; call dispose() (if present) when
+ * the body is abandoned.
  */
 export interface ResultRenderer {
   /**
@@ -31,6 +34,16 @@ export interface ResultRenderer {
    * (CSV/TSV header line, JSON `[]`, table header box, ND-JSON nothing).
    */
   finish(emittedAnyRows: boolean): string;
+  /** finish() in pieces of bounded size, for renderers that may have kept rows on disk. */
+  finishStream?(emittedAnyRows: boolean): AsyncIterable<string>;
+  /** Releases what the renderer still holds (a spool file). */
+  dispose?(): void;
+}
+
+/** The end of a body: finishStream() where the renderer has it, else finish(). */
+export async function* endBody(renderer: ResultRenderer, emittedAnyRows: boolean): AsyncGenerator<string> {
+  if (renderer.finishStream) yield* renderer.finishStream(emittedAnyRows);
+  else yield renderer.finish(emittedAnyRows);
 }
 
 /** Options of {@link createRenderer}. */

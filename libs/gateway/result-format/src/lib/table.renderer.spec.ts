@@ -1,7 +1,8 @@
 import type { ResultColumn } from '@cnosdb/contracts';
 import { displayWidth } from './display-width.util';
-import { renderAll } from './result.renderer';
-import { renderTable } from './table.renderer';
+import { createRenderer, renderAll } from './result.renderer';
+import { endBody } from './result-renderer.types';
+import { renderTable, TableRenderer } from './table.renderer';
 
 describe('renderTable', () => {
   it('matches the arrow pretty_format_batches doc example', () => {
@@ -82,5 +83,43 @@ describe('table bodies', () => {
         '+-------------------------+--------+-----------+-------+',
       ].join('\n'),
     );
+  });
+});
+
+describe('non-chunked table of a large result', () => {
+  const columns: ResultColumn[] = [
+    { name: 'n', type: 'BIGINT' },
+    { name: 's', type: 'STRING' },
+  ];
+  // Enough cell text to go past the in-memory limit (1 MiB) several times; cells with
+  // backslashes, tabs and newlines travel through the spool file unchanged.
+  const batches = Array.from({ length: 30 }, (_, b) =>
+    Array.from({ length: 4096 }, (_, i) => {
+      const n = b * 4096 + i;
+      return [String(n), n % 1000 === 7 ? `a\\b\tc\nline ${n}` : `value ${'x'.repeat(n % 13)}`];
+    }),
+  );
+
+  it('spills rows to disk and streams the same box renderTable draws', async () => {
+    const renderer = createRenderer('table', columns, { chunked: false }) as TableRenderer;
+    let first = true;
+    for (const rows of batches) {
+      expect(renderer.renderBatch(rows, first)).toBe('');
+      first = false;
+    }
+    expect(renderer.spilled).toBe(true);
+    const pieces: string[] = [];
+    for await (const piece of endBody(renderer, true)) pieces.push(piece);
+    expect(pieces.length).toBeGreaterThan(1);
+    const header = columns.map((c) => c.name);
+    const cells = batches.flat().map((row) => [row[0] as string, row[1] as string]);
+    expect(pieces.join('')).toBe(renderTable(header, cells));
+  });
+
+  it('a small result stays in memory and finish() returns the box', () => {
+    const renderer = createRenderer('table', columns, { chunked: false }) as TableRenderer;
+    renderer.renderBatch([['1', 'a']], true);
+    expect(renderer.spilled).toBe(false);
+    expect(renderer.finish(true)).toBe(['+---+---+', '| n | s |', '+---+---+', '| 1 | a |', '+---+---+'].join('\n'));
   });
 });

@@ -2,6 +2,7 @@ import {
   formatTimestampCsv,
   formatTimestampDebug,
   splitTimestamp,
+  splitTimestampText,
   timestampRangeError,
   type TimestampUnit,
 } from './timestamp.formatter';
@@ -73,5 +74,29 @@ describe('timestamps', () => {
     expect(timestampRangeError(9223372036854775807n, 'MICROSECOND')).toBe(
       'Cast error: Failed to convert 9223372036854775807 to datetime for Timestamp(Microsecond, None)',
     );
+  });
+});
+
+describe('splitTimestampText (no BigInt)', () => {
+  const units: TimestampUnit[] = ['NANOSECOND', 'MICROSECOND', 'MILLISECOND'];
+
+  it('splits non-negative counts exactly as splitTimestamp does', () => {
+    const values = [0n, 1n, 999n, 1000n, 86_399_999n, 1665212378000000000n, 1690510331123456789n, 9223372036854775807n, 253402300799999n, 999999999999999999n];
+    let seed = 7n;
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % 2n ** 63n;
+      values.push(seed >> BigInt(i % 40));
+    }
+    for (const unit of units) {
+      for (const value of values) {
+        const text = splitTimestampText(String(value), unit);
+        // Past 15 digits of seconds the text path declines and the BigInt path answers.
+        if (text !== undefined) expect(text).toEqual(splitTimestamp(value, unit));
+      }
+    }
+  });
+
+  it('declines negative counts and non-digits, leaving them to the general path', () => {
+    for (const text of ['-1', '', '1.5', '+1', '1e9']) expect(splitTimestampText(text, 'NANOSECOND')).toBeUndefined();
   });
 });

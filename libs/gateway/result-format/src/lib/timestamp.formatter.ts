@@ -40,6 +40,29 @@ export function splitTimestamp(value: bigint, unit: TimestampUnit): DateTimePart
   const nanosecond = Number(floorMod(value, perSecond) * (1_000_000_000n / perSecond));
   const days = Number(floorDiv(seconds, 86_400n));
   const secondOfDay = Number(floorMod(seconds, 86_400n));
+  return fromDays(days, secondOfDay, nanosecond);
+}
+
+const FRACTION_DIGITS: Record<TimestampUnit, number> = { NANOSECOND: 9, MICROSECOND: 6, MILLISECOND: 3 };
+
+/**
+ * splitTimestamp for the text of a non-negative epoch count without BigInt (the common case,
+ * and BigInt arithmetic dominated rendering large results); undefined when the text is not
+ * such a count with at most 15 digits of seconds (exact in a double), so that the caller
+ * takes the general path.
+ */
+export function splitTimestampText(text: string, unit: TimestampUnit): DateTimeParts | undefined {
+  const digits = FRACTION_DIGITS[unit];
+  if (text.length > digits + 15 || !UNSIGNED.test(text)) return undefined;
+  const cut = text.length - digits;
+  const seconds = cut > 0 ? Number(text.slice(0, cut)) : 0;
+  const nanosecond = Number(cut > 0 ? text.slice(cut) : text) * 10 ** (9 - digits);
+  return fromDays(Math.floor(seconds / 86_400), seconds % 86_400, nanosecond);
+}
+
+const UNSIGNED = /^\d+$/;
+
+function fromDays(days: number, secondOfDay: number, nanosecond: number): DateTimeParts | undefined {
   const { year, month, day } = civilFromDays(days);
   if (year < MIN_YEAR || year > MAX_YEAR) return undefined;
   return {

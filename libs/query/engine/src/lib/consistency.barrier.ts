@@ -6,19 +6,34 @@ import { createKafka } from '@cnosdb/shared/kafka';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
 /**
+ * What a barrier wait found. `position` names how far the writes go that are now in
+ * ClickHouse (absent when the wait ran out): while it stays the same, no write was
+ * acknowledged since, so nothing a write does to a schema (adding columns) can have happened
+ * since either — the query engine's schema cache relies on this.
+ */
+export interface BarrierResult {
+  timedOut: boolean;
+  waitedMs: number;
+  position?: string;
+}
+
+/**
  * Read-your-writes (DESIGN section 6): before a query runs, wait until everything
- * acknowledged before the query started is in ClickHouse. Resolves true when the bounded
+ * acknowledged before the query started is in ClickHouse. `timedOut` is true when the bounded
  * wait ran out (the query then runs anyway and says so).
  */
 export abstract class ConsistencyBarrier {
-  abstract wait(): Promise<{ timedOut: boolean; waitedMs: number }>;
+  abstract wait(): Promise<BarrierResult>;
 }
+
+/** Position of the standalone barrier: writes there change schemas through the shared SchemaManager, which updates its cache itself. */
+export const LOCAL_POSITION = 'local';
 
 /** Standalone mode: a write is acknowledged after ClickHouse has it, so there is nothing to wait for. */
 @Injectable()
 export class ImmediateConsistency extends ConsistencyBarrier {
-  async wait(): Promise<{ timedOut: boolean; waitedMs: number }> {
-    return { timedOut: false, waitedMs: 0 };
+  async wait(): Promise<BarrierResult> {
+    return { timedOut: false, waitedMs: 0, position: LOCAL_POSITION };
   }
 }
 
@@ -48,7 +63,7 @@ export class KafkaConsistencyBarrier extends ConsistencyBarrier implements OnMod
     return this.admin;
   }
 
-  async wait(): Promise<{ timedOut: boolean; waitedMs: number }> {
+  async wait(): Promise<BarrierResult> {
     const started = Date.now();
     const deadline = started + this.config.query.consistencyWaitMs;
     try {
@@ -64,7 +79,9 @@ export class KafkaConsistencyBarrier extends ConsistencyBarrier implements OnMod
           return committed < (target.get(p.partition) ?? 0n);
         });
         const unknown = [...target].some(([partition, high]) => high > 0n && !group?.partitions.some((p) => p.partition === partition));
-        if (!behind && !unknown) return { timedOut: false, waitedMs: Date.now() - started };
+        // A parser adds a write's columns before it produces the write, so every such change
+        // is done once the storage writer has committed past these end offsets.
+        if (!behind && !unknown) return { timedOut: false, waitedMs: Date.now() - started, position: ends.map((p) => `${p.partition}:${p.high}`).join(',') };
         if (Date.now() >= deadline) return { timedOut: true, waitedMs: Date.now() - started };
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 50);

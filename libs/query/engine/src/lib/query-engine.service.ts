@@ -17,10 +17,12 @@ import {
   translateSelect,
 } from '@cnosdb/query/sql';
 import {
+  CacheBound,
   ClickHouseServerError,
   ClickHouseService,
   ClickHouseUnavailableError,
   DatabaseInfo,
+  isMissingSchemaError,
   MetadataStore,
   SchemaManager,
   TableSchema,
@@ -32,23 +34,28 @@ import { InsertExecutor } from './insert.executor';
 import { locationOf, Namespace, StatementResult, TIME_TYPES } from './namespace';
 import { expiryCutoff } from './retention.service';
 import { gapfillRows } from './gapfill.transform';
+import { SchemaFreshness } from './schema-freshness';
 import { TagScanExecutor } from './tag-scan.executor';
 import { tsvRowBatches } from './tsv.reader';
 
 const ROWS_PER_BATCH = 4096;
 const CH_TIMEOUT_EXCEEDED = 159;
 const CH_DIVISION_BY_ZERO = 153;
+/** "Missing columns" on 18.16 (UNKNOWN_IDENTIFIER): a column a cached schema named is gone. */
+const CH_UNKNOWN_IDENTIFIER = 47;
 const QUERY_MARKER = 'cnosdb-query';
 
 /** The result schema of INSERT: one BIGINT UNSIGNED column `rows` (CnosDB's AFFECTED_ROWS). */
 const INSERT_RESULT: ResultColumn[] = [{ name: 'rows', type: 'BIGINT UNSIGNED' }];
 
-/** Per-request state: the query's start time and its timeout. */
+/** Per-request state: the query's start time, its timeout and how stale a cached schema it may use. */
 interface Execution {
   ctx: RequestContext;
   nowNs: bigint;
   abort: AbortController;
   timedOut: () => boolean;
+  /** Set once the read-your-writes barrier passed; until then schemas are read fresh. */
+  schemaBound: CacheBound | true;
 }
 
 /**
@@ -64,6 +71,7 @@ export class QueryEngineService extends SqlExecutor {
   private readonly inserts: InsertExecutor;
   private readonly tagScans: TagScanExecutor;
   private readonly informationSchema: InformationSchema;
+  private readonly freshness: SchemaFreshness;
 
   constructor(
     @Inject(ClickHouseService) private readonly ch: ClickHouseService,
@@ -77,6 +85,7 @@ export class QueryEngineService extends SqlExecutor {
     this.ns = new Namespace(metadata, schemas);
     this.ddl = new DdlExecutor(metadata, schemas);
     this.informationSchema = new InformationSchema(ch, metadata);
+    this.freshness = new SchemaFreshness(schemas);
     const runner = (ctx: RequestContext, query: Query) => this.runQuery(this.current(ctx), query);
     this.inserts = new InsertExecutor(this.ns, sink, runner);
     this.tagScans = new TagScanExecutor(this.ns, runner);
@@ -113,7 +122,7 @@ export class QueryEngineService extends SqlExecutor {
       expired = true;
       abort.abort();
     }, this.config.query.timeoutMs);
-    const exec: Execution = { ctx, nowNs: BigInt(Date.now()) * 1_000_000n, abort, timedOut: () => expired };
+    const exec: Execution = { ctx, nowNs: BigInt(Date.now()) * 1_000_000n, abort, timedOut: () => expired, schemaBound: true };
     this.executions.set(ctx, exec);
     let finished = false;
     try {
@@ -139,7 +148,7 @@ export class QueryEngineService extends SqlExecutor {
         return;
       case 'insert': {
         // INSERT … SELECT reads: it must see every write acknowledged before it.
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         const write = await this.inserts.prepare(ctx, st);
         const rows = await write();
         yield* result({ columns: INSERT_RESULT, rows: [[String(rows)]] });
@@ -154,18 +163,18 @@ export class QueryEngineService extends SqlExecutor {
       // DDL that removes data first waits for the writes acknowledged before it, so none of
       // them lands after the drop (and none brings a dropped table or column back).
       case 'dropDatabase':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.dropDatabase(ctx, st);
         break;
       case 'createTable':
         await this.ddl.createTable(ctx, st);
         break;
       case 'alterTable':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.alterTable(ctx, st);
         break;
       case 'dropTable':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         await this.ddl.dropTable(ctx, st);
         break;
       case 'showDatabases':
@@ -181,11 +190,11 @@ export class QueryEngineService extends SqlExecutor {
         yield* result(await this.ddl.describeTable(ctx, st));
         return;
       case 'showSeries':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         yield* result(await this.tagScans.execute(ctx, st.body));
         return;
       case 'showTagValues':
-        await this.barrier.wait();
+        await this.waitForWrites(exec);
         yield* result(await this.tagScans.execute(ctx, st.body, st.with));
         return;
       case 'unsupported':
@@ -196,17 +205,39 @@ export class QueryEngineService extends SqlExecutor {
 
   /** SELECT: translated, then streamed from ClickHouse in batches after the read-your-writes wait. */
   private async *select(exec: Execution, query: Query): AsyncGenerator<QueryEvent> {
-    const { timedOut } = await this.barrier.wait();
+    const timedOut = await this.waitForWrites(exec);
     const { columns, batches } = await this.runQuery(exec, query);
     yield { kind: 'schema', columns, consistencyTimeout: timedOut };
     for await (const rows of batches) yield { kind: 'rows', rows };
   }
 
-  /** Translates a query over the request's catalog and starts it on ClickHouse. */
+  /** The read-your-writes wait; it also decides which cached schemas the statement may use. Returns whether the wait ran out. */
+  private async waitForWrites(exec: Execution): Promise<boolean> {
+    const { timedOut, position } = await this.barrier.wait();
+    exec.schemaBound = this.freshness.boundFor(timedOut ? undefined : position);
+    return timedOut;
+  }
+
+  /**
+   * Translates a query over the request's catalog and starts it on ClickHouse. A cached schema
+   * may name a table or column that DDL in another process removed a moment ago; ClickHouse
+   * then rejects the query before any row, and it is translated again over fresh schemas
+   * (which gives CnosDB's not-found errors, or a query that runs).
+   */
   private async runQuery(exec: Execution, query: Query): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ResultRow[]> }> {
+    try {
+      return await this.startQuery(exec, query, exec.schemaBound);
+    } catch (err) {
+      const stale = isMissingSchemaError(err) || (err instanceof ClickHouseServerError && err.chCode === CH_UNKNOWN_IDENTIFIER);
+      if (exec.schemaBound === true || !stale || exec.abort.signal.aborted) throw err;
+      return await this.startQuery(exec, query, true);
+    }
+  }
+
+  private async startQuery(exec: Execution, query: Query, bound: CacheBound | true): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<ResultRow[]> }> {
     const { ctx } = exec;
     const statement: Statement = { kind: 'select', query };
-    const catalog = await this.catalogFor(ctx, statement, exec.nowNs);
+    const catalog = await this.catalogFor(ctx, statement, exec.nowNs, bound);
     let translated;
     try {
       translated = translateSelect(statement, catalog, { now: exec.nowNs });
@@ -217,7 +248,13 @@ export class QueryEngineService extends SqlExecutor {
     }
     // ClickHouse stops the query too (18.16 keeps running a query whose client went away).
     const seconds = Math.max(1, Math.ceil(this.config.query.timeoutMs / 1000));
-    const settings = /\bSETTINGS [^()]*$/.test(translated.sql) ? `, max_execution_time = ${seconds}` : ` SETTINGS max_execution_time = ${seconds}`;
+    let list = `max_execution_time = ${seconds}`;
+    // Every table read is a GROUP BY (the last-write-wins merge), so a large result needs as
+    // much ClickHouse memory as it has rows unless aggregation and sorting may spill to disk;
+    // 18.16 never spills by default and fails the query at its memory limit instead.
+    const spill = await this.ch.spillThresholdBytes();
+    if (spill !== undefined) list += `, max_bytes_before_external_group_by = ${spill}, max_bytes_before_external_sort = ${spill}`;
+    const settings = /\bSETTINGS [^()]*$/.test(translated.sql) ? `, ${list}` : ` SETTINGS ${list}`;
     // max_execution_time is not checked everywhere on 18.16 (a cross join runs on), so an
     // aborted query is also killed by the marker in its text.
     const marker = randomUUID();
@@ -225,7 +262,15 @@ export class QueryEngineService extends SqlExecutor {
     exec.abort.signal.addEventListener('abort', () => {
       this.ch.exec(`KILL QUERY WHERE query LIKE concat('%${QUERY_MARKER}', ':${marker}%') ASYNC`).catch(() => undefined);
     });
-    const rows = tsvRowBatches(this.ch.tsv(sql, exec.abort.signal), ROWS_PER_BATCH, exec.abort.signal);
+    // The first chunk is awaited here so that a rejected query fails here, where it can be retried.
+    const chunks = this.ch.tsv(sql, exec.abort.signal);
+    const first = await chunks.next();
+    const all = async function* (): AsyncGenerator<string> {
+      if (first.done) return;
+      yield first.value;
+      yield* chunks;
+    };
+    const rows = tsvRowBatches(all(), ROWS_PER_BATCH, exec.abort.signal);
     // time_window_gapfill: ClickHouse 18.16 cannot fill gaps itself (no WITH FILL, no window functions).
     const batches = translated.gapfill === undefined ? rows : gapfillRows(rows, translated.gapfill, ROWS_PER_BATCH);
     return { columns: translated.columns, batches };
@@ -236,7 +281,7 @@ export class QueryEngineService extends SqlExecutor {
    * a database of the caller's tenant (or information_schema); another tenant's data is never
    * looked up, so it reads as "not found".
    */
-  private async catalogFor(ctx: RequestContext, statement: Statement, nowNs: bigint): Promise<Catalog> {
+  private async catalogFor(ctx: RequestContext, statement: Statement, nowNs: bigint, bound: CacheBound | true): Promise<Catalog> {
     const tables = new Map<string, CatalogTable>();
     const key = (name: string, database?: string) => `${database ?? ctx.database}\u0000${name}`;
     for (const ref of referencedTableRefs(statement)) {
@@ -247,12 +292,12 @@ export class QueryEngineService extends SqlExecutor {
         if (table) tables.set(key(ref.name, ref.database), table);
         continue;
       }
-      const db = await this.metadata.getDatabase(ctx.tenant, database);
+      const db = bound === true ? await this.metadata.getDatabase(ctx.tenant, database, true) : await this.metadata.getDatabase(ctx.tenant, database, false, bound.maxAgeMs);
       if (!db) {
         if (ref.database === undefined) throw Errors.databaseNotFound(ctx.database);
         continue;
       }
-      const schema = await this.schemas.getTable(locationOf(db), ref.name, true);
+      const schema = await this.schemas.getTable(locationOf(db), ref.name, bound);
       if (schema) tables.set(key(ref.name, ref.database), toCatalogTable(schema, db, nowNs));
     }
     return {

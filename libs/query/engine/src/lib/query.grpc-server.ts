@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, startGrpcServer, stopGrpcServer, SqlExecutor } from '@cnosdb/contracts';
+import { encodeRowsText, GrpcQueryChunk, GrpcQueryRequest, loadCnosGrpc, startGrpcServer, stopGrpcServer, SqlExecutor } from '@cnosdb/contracts';
 import { toCnosError } from '@cnosdb/shared/errors';
 import { LOGGER, Logger } from '@cnosdb/shared/logging';
 
@@ -39,7 +39,7 @@ export class QueryGrpcServer implements OnApplicationShutdown {
         const chunk: GrpcQueryChunk =
           event.kind === 'schema'
             ? { schema: { columns: event.columns }, consistency_timeout: !!event.consistencyTimeout }
-            : { rows: { rows: event.rows.map((r) => ({ cells: r.map((c) => (c === null ? { null: true } : { text: c })) })) } };
+            : { rows: { text: encodeRowsText(event.rows) } };
         if (!call.write(chunk)) await new Promise((resolve) => call.once('drain', resolve));
       }
     } catch (err) {

@@ -1,4 +1,5 @@
 import { ClickHouseClient, createClient } from '@clickhouse/client';
+import * as http from 'http';
 import { Readable } from 'stream';
 import { OnModuleDestroy } from '@nestjs/common';
 
@@ -22,6 +23,10 @@ export class ClickHouseServerError extends Error {
   }
 }
 
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
 const NETWORK_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'];
 
 function translateError(err: unknown): Error {
@@ -43,8 +48,16 @@ function translateError(err: unknown): Error {
 export class ClickHouseService implements OnModuleDestroy {
   private readonly client: ClickHouseClient;
   private version?: string;
+  private spillThreshold?: Promise<number | undefined>;
+  /** Connections of the query path (tsv), which talks HTTP itself; see tsv(). */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly queryUrl: URL;
+  private readonly authorization: string;
 
-  constructor(settings: ClickHouseSettings) {
+  constructor(private readonly settings: ClickHouseSettings) {
+    // Long queries' connections stay alive through idle-timeout proxies; 18.16 knows both.
+    this.queryUrl = new URL('/?send_progress_in_http_headers=1&http_headers_progress_interval_ms=20000', settings.url);
+    this.authorization = `Basic ${Buffer.from(`${settings.user}:${settings.password}`).toString('base64')}`;
     this.client = createClient({
       url: settings.url,
       username: settings.user,
@@ -79,23 +92,66 @@ export class ClickHouseService implements OnModuleDestroy {
   /**
    * Runs a query in TabSeparated format and yields its output as text chunks (split at
    * arbitrary points). `abort` cancels the request.
+   *
+   * This is every query's path, so it speaks HTTP itself rather than through
+   * @clickhouse/client: the client streams the request body chunked and splits the response
+   * into row objects, which cost a few milliseconds per query (measured 4.8 against 1.8 ms for
+   * `SELECT 1`) and CPU per row; here the SQL goes in one write with its length, and the
+   * response text is handed on as it arrives.
    */
   async *tsv(sql: string, abort?: AbortSignal): AsyncGenerator<string> {
-    let rs;
+    const body = Buffer.from(`${sql}\nFORMAT TabSeparated`);
+    if (abort?.aborted) throw abortError();
+    const req = http.request(this.queryUrl, {
+      method: 'POST',
+      agent: this.agent,
+      timeout: this.settings.requestTimeoutMs,
+      headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
+    });
+    // An abort may come at any time, also after the consumer stopped reading mid-response:
+    // the request and response are destroyed without an error (an error event there would
+    // have no listener left), and a reader still waiting is told by the abort check below.
+    let res: http.IncomingMessage | undefined;
+    let failure: Error | undefined;
+    req.on('error', (err) => (failure ??= err));
+    req.on('timeout', () => {
+      failure ??= Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' });
+      res?.destroy();
+      req.destroy();
+    });
+    const onAbort = () => {
+      res?.destroy();
+      req.destroy();
+    };
+    abort?.addEventListener('abort', onAbort, { once: true });
     try {
-      rs = await this.client.query({ query: sql, format: 'TabSeparated', abort_signal: abort });
-    } catch (err) {
-      throw translateError(err);
-    }
-    const stream = rs.stream() as unknown as AsyncIterable<{ text: string }[]>;
-    try {
-      for await (const rows of stream) {
-        let chunk = '';
-        for (const row of rows) chunk += row.text + '\n';
-        yield chunk;
+      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.once('close', () => reject(failure ?? abortError()));
+        req.end(body);
+      });
+      const response = res;
+      response.on('error', (err) => (failure ??= err));
+      response.setEncoding('utf8');
+      try {
+        if (response.statusCode !== 200) {
+          let text = '';
+          for await (const chunk of response as AsyncIterable<string>) text += chunk;
+          const code = Number(response.headers['x-clickhouse-exception-code'] ?? /Code: (\d+)/.exec(text)?.[1] ?? 0);
+          throw new ClickHouseServerError(text.trim() || `ClickHouse answered ${response.statusCode}`, code);
+        }
+        for await (const chunk of response as AsyncIterable<string>) yield chunk;
+        if (!response.complete) throw failure ?? new Error('ClickHouse response ended early');
+      } finally {
+        // Stopped early (the consumer is gone): the connection is mid-response, so it cannot be reused.
+        if (!response.complete) req.destroy();
       }
     } catch (err) {
+      if (abort?.aborted) throw abortError();
       throw translateError(err);
+    } finally {
+      abort?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -116,6 +172,25 @@ export class ClickHouseService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Memory a query's aggregation or sort may use before it spills to disk: half the server's
+   * per-query limit (ClickHouse's advice for max_bytes_before_external_group_by); undefined
+   * when there is no limit. Asked once.
+   */
+  async spillThresholdBytes(): Promise<number | undefined> {
+    this.spillThreshold ??= this.rows<{ value: string }>(`SELECT value FROM system.settings WHERE name = 'max_memory_usage'`).then(
+      ([row]) => {
+        const limit = Number(row?.value ?? 0);
+        return limit > 0 ? Math.floor(limit / 2) : undefined;
+      },
+      (err) => {
+        this.spillThreshold = undefined;
+        throw err;
+      },
+    );
+    return this.spillThreshold;
+  }
+
   /** The server version string, asked once. */
   async serverVersion(): Promise<string> {
     if (!this.version) {
@@ -131,6 +206,7 @@ export class ClickHouseService implements OnModuleDestroy {
   }
 
   async close(): Promise<void> {
+    this.agent.destroy();
     await this.client.close();
   }
 

@@ -85,6 +85,8 @@ export class MetadataStore implements OnModuleDestroy {
   private readonly listeners: (() => void)[] = [];
   private watcher?: NodeJS.Timeout;
   private epoch?: string;
+  /** Raised whenever cached databases are dropped. */
+  private generation = 0;
 
   constructor(private readonly ch: ClickHouseService) {}
 
@@ -129,7 +131,6 @@ export class MetadataStore implements OnModuleDestroy {
   /** Replaces a database's options (ALTER DATABASE). */
   async alterDatabase(tenant: string, name: string, options: DatabaseOptions): Promise<void> {
     await this.writeDatabaseRow(tenant, name, options, false);
-    this.cache.delete(cacheKey(tenant, name));
     this.notify();
   }
 
@@ -141,6 +142,7 @@ export class MetadataStore implements OnModuleDestroy {
     const row = await this.databaseRow(tenant, name);
     const options = row ? { ...DEFAULT_DATABASE_OPTIONS, ...JSON.parse(row.options) } : DEFAULT_DATABASE_OPTIONS;
     await this.writeDatabaseRow(tenant, name, options, true);
+    this.generation++;
     this.cache.delete(cacheKey(tenant, name));
     await this.ch.exec(`DROP DATABASE IF EXISTS ${quoteIdent(chDatabaseName(tenant, name))}`);
     const meta = quoteIdent(META_DATABASE);
@@ -156,19 +158,26 @@ export class MetadataStore implements OnModuleDestroy {
    * Looks a database up. DDL must take effect in every service as soon as it answered (a
    * write right after DROP DATABASE is refused, one right after CREATE DATABASE accepted),
    * so lookups read ClickHouse (a small, sorted table) unless the caller accepts a cached
-   * answer up to CACHE_MS old (`fresh` = false with `allowCached`).
+   * answer (`fresh` = false with `allowCached`: true = up to CACHE_MS old, a number = up to
+   * that many ms). Cached answers are dropped whenever metadata changes (here at once,
+   * elsewhere within a poll interval).
    */
-  async getDatabase(tenant: string, name: string, fresh = false, allowCached = false): Promise<DatabaseInfo | undefined> {
+  async getDatabase(tenant: string, name: string, fresh = false, allowCached: boolean | number = false): Promise<DatabaseInfo | undefined> {
     const key = cacheKey(tenant, name);
     const hit = this.cache.get(key);
-    if (!fresh && allowCached && hit && Date.now() - hit.at < MetadataStore.CACHE_MS) return hit.info;
+    const maxAge = allowCached === true ? MetadataStore.CACHE_MS : allowCached === false ? 0 : allowCached;
+    if (!fresh && hit && Date.now() - hit.at < maxAge) return hit.info;
+    const at = Date.now();
+    const generation = this.generation;
     const row = await this.databaseRow(tenant, name);
+    // A lookup that raced a change must not cache what it read before the change.
+    const current = generation === this.generation;
     if (!row) {
-      this.cache.delete(key);
+      if (current) this.cache.delete(key);
       return undefined;
     }
     const info = toInfo(row);
-    this.cache.set(key, { info, at: Date.now() });
+    if (current) this.cache.set(key, { info, at });
     return info;
   }
 
@@ -223,6 +232,7 @@ export class MetadataStore implements OnModuleDestroy {
 
   /** Drops cached databases and tells the listeners (after DDL). */
   notify(): void {
+    this.generation++;
     this.cache.clear();
     for (const l of this.listeners) l();
   }

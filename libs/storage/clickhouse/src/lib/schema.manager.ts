@@ -28,6 +28,23 @@ export class TableExistsError extends Error {
   }
 }
 
+/**
+ * How old a cached schema a reader accepts (see {@link SchemaManager.getTable}): only one
+ * whose read began after `after` (a {@link SchemaManager.mark}) and at most `maxAgeMs` ago.
+ */
+export interface CacheBound {
+  after: number;
+  maxAgeMs: number;
+}
+
+interface CachedSchema {
+  schema: TableSchema;
+  /** mark() taken just before the read that produced it. */
+  mark: number;
+  /** Date.now() of that read. */
+  at: number;
+}
+
 const UNITS_PER_SECOND: Record<Precision, number> = { ns: 1_000_000_000, us: 1_000_000, ms: 1000 };
 const CH_COLUMN_EXISTS = 44;
 const CH_TABLE_EXISTS = 57;
@@ -39,7 +56,10 @@ const CH_NO_SUCH_COLUMN = 16;
  * and ClickHouse's own DDL serialises concurrent schema changes.
  */
 export class SchemaManager {
-  private readonly cache = new Map<string, TableSchema>();
+  private readonly cache = new Map<string, CachedSchema>();
+  private marks = 0;
+  /** Raised by every invalidation, so that a read that began before it does not cache what it found. */
+  private generation = 0;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   /** `metadata`, when given, drops cached schemas whenever any process changes metadata. */
@@ -50,24 +70,46 @@ export class SchemaManager {
     metadata?.onChange(() => this.invalidate());
   }
 
-  /** The table's schema, or undefined when it does not exist. `fresh` bypasses the cache. */
-  async getTable(loc: TableLocation, table: string, fresh = false): Promise<TableSchema | undefined> {
+  /**
+   * The table's schema, or undefined when it does not exist. `fresh` = true bypasses the
+   * cache; false takes any cached schema (the write path: a stale one is healed on insert);
+   * a {@link CacheBound} takes a cached schema only if it is recent enough for the caller.
+   * Every schema change made through this manager (writes adding columns, DDL) replaces or
+   * drops the entry at once; changes made by other processes reach it through `invalidate`
+   * (metadata watch) or the caller's bound.
+   */
+  async getTable(loc: TableLocation, table: string, fresh: boolean | CacheBound = false): Promise<TableSchema | undefined> {
     const key = `${loc.chDatabase}\u0000${table}`;
-    if (!fresh) {
+    if (fresh !== true) {
       const hit = this.cache.get(key);
-      if (hit) return hit;
+      if (hit && (fresh === false || (hit.mark > fresh.after && Date.now() - hit.at < fresh.maxAgeMs))) return hit.schema;
     }
+    const mark = this.mark();
+    const at = Date.now();
+    const generation = this.generation;
     const rows = await this.ch.rows<{ name: string; type: string }>(
       `SELECT name, type FROM system.columns WHERE database = ${quoteString(loc.chDatabase)} AND table = ${quoteString(table)}`,
     );
+    // A read that began before an invalidation, or before the read that filled the entry,
+    // must not replace what is known now.
+    const current = this.cache.get(key);
+    const newest = generation === this.generation && (!current || current.mark < mark);
     if (rows.length === 0) {
-      this.cache.delete(key);
+      if (newest) this.cache.delete(key);
       return undefined;
     }
     const columns = rows.map((r) => columnFromClickHouse(r.name, r.type)).filter((c): c is SchemaColumn => c !== undefined);
     const schema: TableSchema = { tenant: loc.tenant, database: loc.database, table, chDatabase: loc.chDatabase, columns };
-    this.cache.set(key, schema);
+    if (newest) this.cache.set(key, { schema, mark, at });
     return schema;
+  }
+
+  /**
+   * A point in this manager's sequence of schema reads: a cached schema read after a mark
+   * reflects every schema change that was complete when the mark was taken.
+   */
+  mark(): number {
+    return ++this.marks;
   }
 
   /** Names of the tables of a database, sorted. */
@@ -78,6 +120,7 @@ export class SchemaManager {
 
   /** Forgets cached schemas (after DDL elsewhere). */
   invalidate(chDatabase?: string, table?: string): void {
+    this.generation++;
     if (!chDatabase) return this.cache.clear();
     for (const key of this.cache.keys()) if (key.startsWith(`${chDatabase}\u0000`) && (!table || key === `${chDatabase}\u0000${table}`)) this.cache.delete(key);
   }
@@ -88,7 +131,7 @@ export class SchemaManager {
    */
   async ensureColumns(loc: TableLocation, table: string, tags: string[], fields: { name: string; type: FieldType }[]): Promise<TableSchema> {
     const key = `${loc.chDatabase}\u0000${table}`;
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(key)?.schema;
     try {
       if (cached && this.missing(cached, tags, fields).length === 0) return cached;
     } catch (err) {
@@ -165,7 +208,7 @@ export class SchemaManager {
     return this.withLock(key, async () => {
       const existed = (await this.getTable(loc, table, true)) !== undefined;
       await this.ch.exec(`DROP TABLE IF EXISTS ${qualified(loc.chDatabase, table)}`);
-      this.cache.delete(key);
+      this.invalidate(loc.chDatabase, table);
       return existed;
     });
   }
