@@ -1,3 +1,4 @@
+import { gunzipSync } from 'zlib';
 import { CnosClient, RawResponse, request, startTopology, Topology, uniqueName } from '@cnosdb/shared/testing';
 
 jest.setTimeout(300_000);
@@ -612,6 +613,19 @@ describe('SQL coverage: a query timeout while a chunked result streams (standalo
     expect(rows.length).toBeLessThan(25_000_000);
     // Non-chunked, the same query is a plain 500.
     expect(result(await client.sql('SELECT a.v AS x, b.v AS y FROM t a CROSS JOIN t b', params))).toEqual(error('010005', 'Query timeout', 500));
+  });
+
+  it('a non-chunked result over 1 MiB is still sent whole with its content-length, plain and gzip', async () => {
+    // 100 × 5000 rows of "x,y": about 3.4 MB, past the in-memory part, so it is spooled.
+    const sql = 'SELECT a.v AS x, b.v AS y FROM t a CROSS JOIN t b WHERE a.v < 100 ORDER BY x, y';
+    let expected = 'x,y\n';
+    for (let x = 0; x < 100; x++) for (let y = 0; y < 5000; y++) expected += `${x},${y}\n`;
+    const plain = await client.sql(sql, params);
+    expect([plain.status, plain.headers['content-length'], plain.headers['transfer-encoding']]).toEqual([200, String(Buffer.byteLength(expected)), undefined]);
+    expect(plain.text === expected).toBe(true);
+    const gz = await client.sql(sql, params, { 'accept-encoding': 'gzip' });
+    expect([gz.status, gz.headers['content-encoding'], gz.headers['content-length']]).toEqual([200, 'gzip', String(gz.body.length)]);
+    expect(gunzipSync(gz.body).toString() === expected).toBe(true);
   });
 
   it('INSERT … SELECT stops at the deadline too: 500 010005 and nothing written', async () => {

@@ -1,3 +1,7 @@
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Transform, Writable } from 'stream';
 import * as zlib from 'zlib';
 import { encode, isSupportedEncoding } from '@cnosdb/shared/compression';
@@ -19,7 +23,7 @@ export function encodeResponseBody(encoding: string | undefined, body: Buffer): 
 }
 
 /**
- * A response body written in pieces while the result streams, with backpressure. Used for a
+ * A response body written in pieces while the result streams, with backpressure. For a
  * non-chunked result too large to hold: the body is the same bytes as if sent whole, compressed
  * as one stream (gzip, deflate, br) or as consecutive frames, which zstd, snappy and lz4 define
  * as one valid stream.
@@ -31,32 +35,66 @@ export interface BodyWriter {
   end(): Promise<void>;
 }
 
-/** Starts a streamed body on `res` (status and headers must be set; no content-length). */
-export function openBodyWriter(res: Writable & { flushHeaders(): void }, encoding: string | undefined): BodyWriter {
-  // The status line goes out now, so that a later failure is seen as already answered (the
-  // connection is then cut rather than a second response attempted).
-  res.flushHeaders();
+/** A non-chunked body being spooled: `send` answers with it (content-length known), `discard` drops it. */
+export interface SpooledBody extends BodyWriter {
+  send(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * A non-chunked body too large to hold in memory, written (compressed as it would be sent)
+ * to a temporary file that is unlinked as soon as it is open, then sent whole with its
+ * content-length, as CnosDB sends every non-chunked result. Memory stays bounded, and a
+ * failure before the end (a query timeout) is still an ordinary error status, because
+ * nothing was sent yet. `res` is watched only to stop early when the client goes away.
+ */
+export async function openSpooledBody(res: Writable & { setHeader(name: string, value: number): unknown }, encoding: string | undefined): Promise<SpooledBody> {
+  const file = path.join(os.tmpdir(), `cnosdb-body-${process.pid}-${randomUUID()}`);
+  const fh = await fs.promises.open(file, 'wx+', 0o600);
+  await fs.promises.unlink(file);
+  const out = fs.createWriteStream('', { fd: fh, autoClose: false });
   const streaming = streamingEncoder(encoding);
-  streaming?.pipe(res);
-  const target: Writable = streaming ?? res;
+  streaming?.pipe(out);
+  const target: Writable = streaming ?? out;
   let gone = false;
   res.once('close', () => (gone = true));
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close().catch(() => undefined);
+  };
+  const send = async (): Promise<void> => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          out.once('finish', resolve);
+          out.once('error', reject);
+          target.end();
+        });
+        if (gone) return;
+        const { size } = await fh.stat();
+        res.setHeader('content-length', size);
+        await new Promise<void>((resolve) => {
+          const input = fs.createReadStream('', { fd: fh, start: 0, autoClose: false });
+          res.once('finish', resolve);
+          res.once('close', resolve);
+          input.once('error', () => res.destroy());
+          input.pipe(res);
+        });
+      } finally {
+        await close();
+      }
+  };
   return {
     async write(text: string): Promise<boolean> {
       if (gone) return false;
       const bytes = Buffer.from(text);
-      const ok = target.write(streaming || encoding === undefined ? bytes : encodeResponseBody(encoding, bytes));
-      if (!ok) await drained(target, res);
+      if (!target.write(streaming || encoding === undefined ? bytes : encodeResponseBody(encoding, bytes))) await drained(target, res);
       return !gone;
     },
-    async end(): Promise<void> {
-      if (gone) return;
-      await new Promise<void>((resolve) => {
-        res.once('finish', resolve);
-        res.once('close', resolve);
-        target.end();
-      });
-    },
+    end: send,
+    send,
+    discard: close,
   };
 }
 

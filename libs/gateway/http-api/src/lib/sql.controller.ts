@@ -18,7 +18,7 @@ import { AuthService } from './auth.service';
 import { parseBasicAuth } from './basic-auth';
 import { queryParam, sendEmpty, sendError } from './http-response';
 import { checkContentEncoding, checkDeclaredLength, readWholeBody } from './request-body';
-import { assertResponseEncodingSupported, BodyWriter, drained, encodeResponseBody, openBodyWriter } from './response-encoding';
+import { assertResponseEncodingSupported, drained, encodeResponseBody, openSpooledBody, SpooledBody } from './response-encoding';
 
 /** Set when the read-your-writes wait ran out before the query ran (DESIGN section 6). */
 export const CONSISTENCY_HEADER = 'x-cnosdb-consistency';
@@ -95,35 +95,43 @@ export class SqlController {
   }
 
   /**
-   * Non-chunked body. Up to WHOLE_BODY_LIMIT characters it is sent whole with its length, as
-   * CnosDB does; a larger result streams (no content-length) so that memory stays bounded
-   * whatever its size. A failure after streaming began cuts the connection (the status line is
-   * gone, and a cut-short body must not pass for a complete one).
+   * Non-chunked body, sent whole with its content-length as CnosDB does. Up to
+   * WHOLE_BODY_LIMIT characters it is held in memory; a larger result is spooled to a
+   * temporary file (see openSpooledBody), so memory stays bounded whatever its size and an
+   * error before the end is still a plain error status.
    */
   private async sendWhole(res: Response, renderer: ResultRenderer, events: AsyncIterator<QueryEvent>, encoding: string | undefined): Promise<void> {
     const parts: string[] = [];
     let size = 0;
-    let writer: BodyWriter | undefined;
+    let spool: SpooledBody | undefined;
     const emit = async (text: string): Promise<boolean> => {
       if (text.length === 0) return true;
-      if (!writer) {
+      if (!spool) {
         parts.push(text);
         size += text.length;
         if (size <= WHOLE_BODY_LIMIT) return true;
-        writer = openBodyWriter(res, encoding);
+        spool = await openSpooledBody(res, encoding);
         text = parts.join('');
         parts.length = 0;
       }
-      return writer.write(text);
+      return spool.write(text);
     };
-    let anyRows = false;
-    for (let e = await events.next(); !e.done; e = await events.next()) {
-      if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
-      if (!(await emit(renderer.renderBatch(e.value.rows, !anyRows)))) return;
-      anyRows = true;
+    try {
+      let anyRows = false;
+      for (let e = await events.next(); !e.done; e = await events.next()) {
+        if (e.value.kind !== 'rows' || e.value.rows.length === 0) continue;
+        if (!(await emit(renderer.renderBatch(e.value.rows, !anyRows)))) return;
+        anyRows = true;
+      }
+      for await (const piece of endBody(renderer, anyRows)) if (!(await emit(piece))) return;
+      if (spool) {
+        const s = spool;
+        spool = undefined;
+        return await s.send();
+      }
+    } finally {
+      await spool?.discard();
     }
-    for await (const piece of endBody(renderer, anyRows)) if (!(await emit(piece))) return;
-    if (writer) return writer.end();
     const body = encodeResponseBody(encoding, Buffer.from(parts.join('')));
     res.setHeader('content-length', body.length);
     res.end(body);
