@@ -23,21 +23,16 @@ export function encodeResponseBody(encoding: string | undefined, body: Buffer): 
 }
 
 /**
- * A response body written in pieces while the result streams, with backpressure. For a
- * non-chunked result too large to hold: the body is the same bytes as if sent whole, compressed
- * as one stream (gzip, deflate, br) or as consecutive frames, which zstd, snappy and lz4 define
- * as one valid stream.
+ * A non-chunked body being spooled. The bytes are those of the body sent whole, compressed as
+ * one stream (gzip, deflate, br) or as consecutive frames, which zstd, snappy and lz4 define as
+ * one valid stream.
  */
-export interface BodyWriter {
+export interface SpooledBody {
   /** Writes a piece; false once the client has gone (stop producing then). */
   write(text: string): Promise<boolean>;
-  /** Ends the body and resolves when it was handed to the socket. */
-  end(): Promise<void>;
-}
-
-/** A non-chunked body being spooled: `send` answers with it (content-length known), `discard` drops it. */
-export interface SpooledBody extends BodyWriter {
+  /** Answers with the body (content-length known) and resolves when it was handed to the socket. */
   send(): Promise<void>;
+  /** Drops the body without answering. */
   discard(): Promise<void>;
 }
 
@@ -92,7 +87,6 @@ export async function openSpooledBody(res: Writable & { setHeader(name: string, 
       if (!target.write(streaming || encoding === undefined ? bytes : encodeResponseBody(encoding, bytes))) await drained(target, res);
       return !gone;
     },
-    end: send,
     send,
     discard: close,
   };
