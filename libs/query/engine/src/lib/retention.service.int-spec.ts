@@ -11,7 +11,7 @@ describe('RetentionService (integration)', () => {
   const DAY_NS = 86_400_000_000_000n;
 
   afterAll(async () => {
-    metadata.onModuleDestroy();
+    await metadata.onModuleDestroy();
     for (const db of await metadata.listDatabases(tenant)) await metadata.dropDatabase(tenant, db.name);
     await ch.close();
   });

@@ -84,6 +84,7 @@ export class MetadataStore implements OnModuleDestroy {
   private static readonly CACHE_MS = 1000;
   private readonly listeners: (() => void)[] = [];
   private watcher?: NodeJS.Timeout;
+  private polling?: Promise<void>;
   private epoch?: string;
   /** Raised whenever cached databases are dropped. */
   private generation = 0;
@@ -244,7 +245,10 @@ export class MetadataStore implements OnModuleDestroy {
    */
   watch(intervalMs = 250): void {
     if (this.watcher) return;
-    this.watcher = setInterval(() => void this.poll(), intervalMs);
+    this.watcher = setInterval(() => {
+      // One poll at a time; shutdown waits for the one in flight before the client closes.
+      if (!this.polling) this.polling = this.poll().finally(() => (this.polling = undefined));
+    }, intervalMs);
     this.watcher.unref();
   }
 
@@ -260,9 +264,10 @@ export class MetadataStore implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = undefined;
+    await this.polling;
   }
 
   private async databaseRow(tenant: string, name: string): Promise<DatabaseRow | undefined> {
