@@ -14,7 +14,7 @@ export interface GrpcRequestContext {
   user: string;
 }
 export interface GrpcWriteChunk {
-  header?: { context: GrpcRequestContext; precision: string };
+  header?: { context: GrpcRequestContext; precision: string; content_encoding?: string };
   body?: Buffer;
   end?: Record<string, never>;
   part?: 'header' | 'body' | 'end';

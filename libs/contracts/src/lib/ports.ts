@@ -13,9 +13,13 @@ export interface RequestContext {
  * CnosError (see @cnosdb/shared/errors) for anything the client must hear about.
  * In distributed mode this is a gRPC client of parser-lineprotocol; in standalone mode the
  * ingest service itself.
+ *
+ * `contentEncoding` is the body's Content-Encoding token, checked by the caller ('identity':
+ * plain text). The body travels in it as far as the parser, which decodes it (a compressed
+ * body is several times smaller to forward).
  */
 export abstract class LineProtocolWriter {
-  abstract write(ctx: RequestContext, precision: WritePrecision, body: AsyncIterable<Buffer>): Promise<{ rows: number }>;
+  abstract write(ctx: RequestContext, precision: WritePrecision, body: AsyncIterable<Buffer>, contentEncoding?: string): Promise<{ rows: number }>;
 }
 
 /**

@@ -1,7 +1,5 @@
 import { IncomingMessage } from 'http';
-import { Readable } from 'stream';
-import { pipeline } from 'stream/promises';
-import { createDecoder, isSupportedEncoding } from '@cnosdb/shared/compression';
+import { decodeBody, isSupportedEncoding } from '@cnosdb/shared/compression';
 import { CnosError, Errors } from '@cnosdb/shared/errors';
 
 /** The body was larger than the route's limit: 413 with an empty body, as CnosDB answers. */
@@ -29,39 +27,29 @@ export function checkContentEncoding(req: IncomingMessage): string {
 }
 
 /**
- * The request body as it arrives, decompressed, counting the bytes on the wire against
- * `limit` (413 as soon as they exceed it, chunked uploads included). Never buffers it all.
- * A body that does not decompress is 400 040013. Stopping early leaves the request open
- * (not destroyed) and drops the rest of the upload, so the error answer reaches the client.
+ * The request body as it arrives, still in its content coding, counting the bytes on the
+ * wire against `limit` (413 as soon as they exceed it, chunked uploads included). Never
+ * buffers it all. Stopping early leaves the request open (not destroyed) and drops the rest
+ * of the upload, so the error answer reaches the client.
  */
-export async function* requestBody(req: IncomingMessage, limit: number, encoding: string): AsyncGenerator<Buffer> {
+export async function* wireBody(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
   let received = 0;
   const wire = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-  const counted = (async function* () {
-    try {
-      for await (const chunk of wire) {
-        received += chunk.length;
-        if (received > limit) throw new PayloadTooLargeError();
-        yield chunk;
-      }
-    } finally {
-      // Left early (error, or the reader stopped): drop the rest of the upload unread.
-      if (!req.readableEnded) req.resume();
-    }
-  })();
-  if (encoding === 'identity') {
-    yield* counted;
-    return;
-  }
-  const decoder = createDecoder(encoding);
-  // Failures on either side reach the loop below: pipeline destroys the decoder with them.
-  pipeline(Readable.from(counted), decoder).catch(() => undefined);
   try {
-    for await (const chunk of decoder as AsyncIterable<Buffer>) yield chunk;
-  } catch (err) {
-    if (err instanceof CnosError) throw err;
-    throw Errors.decodeRequest(err instanceof Error ? err.message : String(err));
+    for await (const chunk of wire) {
+      received += chunk.length;
+      if (received > limit) throw new PayloadTooLargeError();
+      yield chunk;
+    }
+  } finally {
+    // Left early (error, or the reader stopped): drop the rest of the upload unread.
+    if (!req.readableEnded) req.resume();
   }
+}
+
+/** The request body as it arrives, decompressed (see wireBody and decodeBody). */
+export function requestBody(req: IncomingMessage, limit: number, encoding: string): AsyncGenerator<Buffer> {
+  return decodeBody(wireBody(req, limit), encoding);
 }
 
 /** Reads a whole (small, limited) body into one buffer. */

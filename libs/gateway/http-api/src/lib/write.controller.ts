@@ -7,7 +7,7 @@ import { LOGGER, Logger } from '@cnosdb/shared/logging';
 import { AuthService } from './auth.service';
 import { Credentials, parseBasicAuth } from './basic-auth';
 import { queryParam, sendEmpty, sendError } from './http-response';
-import { checkContentEncoding, checkDeclaredLength, requestBody } from './request-body';
+import { checkContentEncoding, checkDeclaredLength, wireBody } from './request-body';
 
 /** POST /api/v1/write: line protocol, streamed to the line-protocol writer. */
 @Controller()
@@ -61,7 +61,8 @@ export class WriteController {
       this.auth.verify(creds);
       const unit = precision();
       const ctx = { tenant: queryParam(req, 'tenant') || 'cnosdb', database: queryParam(req, 'db') || 'public', user: creds.user };
-      await this.writer.write(ctx, unit, requestBody(req, this.config.http.writeBodyLimit, encoding));
+      // The limit counts the bytes on the wire; the writer decodes (in the parser, distributed).
+      await this.writer.write(ctx, unit, wireBody(req, this.config.http.writeBodyLimit), encoding);
       sendEmpty(res, okStatus);
     } catch (err) {
       sendError(res, err, this.logger);

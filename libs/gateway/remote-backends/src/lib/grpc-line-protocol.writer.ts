@@ -8,7 +8,10 @@ type WriteClient = grpc.Client & {
   Write(callback: (err: grpc.ServiceError | null, reply?: GrpcWriteReply) => void): grpc.ClientWritableStream<GrpcWriteChunk>;
 };
 
-/** Streams a write body to parser-lineprotocol over gRPC (client streaming, with backpressure). */
+/**
+ * Streams a write body to parser-lineprotocol over gRPC (client streaming, with backpressure),
+ * in its content coding as it arrived: the parser decodes it.
+ */
 @Injectable()
 export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModuleDestroy {
   private readonly client: WriteClient;
@@ -19,7 +22,7 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
     this.client = new Ctor(config.grpc.lineProtocolAddress, grpc.credentials.createInsecure(), GRPC_CHANNEL_OPTIONS) as unknown as WriteClient;
   }
 
-  async write(ctx: RequestContext, precision: Precision, body: AsyncIterable<Buffer>): Promise<{ rows: number }> {
+  async write(ctx: RequestContext, precision: Precision, body: AsyncIterable<Buffer>, contentEncoding = 'identity'): Promise<{ rows: number }> {
     let call!: grpc.ClientWritableStream<GrpcWriteChunk>;
     const reply = new Promise<GrpcWriteReply>((resolve, reject) => {
       call = this.client.Write((err, r) => (err ? reject(fromGrpcStatus(err, 'parser-lineprotocol')) : resolve(r ?? {})));
@@ -31,7 +34,7 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
       () => (answered = true),
     );
     try {
-      call.write({ header: { context: ctx, precision } });
+      call.write({ header: { context: ctx, precision, content_encoding: contentEncoding } });
       for await (const chunk of body) {
         if (answered) break;
         if (!call.write({ body: chunk })) await drainedOrAnswered(call);
@@ -41,7 +44,7 @@ export class GrpcLineProtocolWriter extends LineProtocolWriter implements OnModu
         call.end();
       }
     } catch (err) {
-      // The body failed here (413, undecodable): end the stream without its end marker, so
+      // The body failed here (413): end the stream without its end marker, so
       // the parser rejects the write, and wait for its answer: by then any transaction it
       // opened is aborted and cannot hold back later writes' visibility.
       if (!answered) call.end();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { concatRowBatches, FieldType, LineProtocolWriter, RequestContext, RowBatch, RowSink, RowSinkTransaction, WritePrecision } from '@cnosdb/contracts';
 import { FieldTypeConflictError, LineProtocolError, LineProtocolParser, ParsedTable } from '@cnosdb/protocols/line-protocol';
+import { decodeBody } from '@cnosdb/shared/compression';
 import { Errors } from '@cnosdb/shared/errors';
 import { DatabaseInfo, MetadataStore, SchemaConflictError, SchemaManager, shortTypeName } from '@cnosdb/storage/clickhouse';
 import { convertPrecision, nowIn } from './precision';
@@ -29,7 +30,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
     super();
   }
 
-  async write(ctx: RequestContext, precision: WritePrecision, body: AsyncIterable<Buffer>): Promise<{ rows: number }> {
+  async write(ctx: RequestContext, precision: WritePrecision, body: AsyncIterable<Buffer>, contentEncoding = 'identity'): Promise<{ rows: number }> {
     const db = await this.metadata.getDatabase(ctx.tenant, ctx.database);
     if (!db) throw Errors.databaseNotFound(ctx.database);
 
@@ -55,7 +56,7 @@ export class LineProtocolIngestService extends LineProtocolWriter {
       if (batches.length > 0) await publish(batches);
     };
     try {
-      for await (const chunk of body) {
+      for await (const chunk of decodeBody(body, contentEncoding)) {
         utf8.push(chunk);
         parser.push(chunk);
         take(parser.drain());

@@ -52,7 +52,7 @@ export class LineProtocolGrpcServer implements OnApplicationShutdown {
           if (chunk.value.body) yield chunk.value.body;
         }
       })();
-      const { rows } = await this.writer.write(header.context, header.precision as WritePrecision, body);
+      const { rows } = await this.writer.write(header.context, header.precision as WritePrecision, body, header.content_encoding || 'identity');
       return { rows };
     } catch (err) {
       const e = toCnosError(err);
