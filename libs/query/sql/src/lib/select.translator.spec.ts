@@ -315,6 +315,68 @@ describe('translateSelect: time windows, gap filling and more functions', () => 
   });
 });
 
+describe('translateSelect: initcap, atan2 and regexp_match', () => {
+  const FROM_NOTE = " AS c7 FROM (SELECT `time` AS c0, argMax(`note`, `__cnosdb_version`) AS c6 FROM `db1`.`air` GROUP BY `time`, `station`, `region`)";
+
+  it('initcap: lower(), then one replaceRegexpAll per ASCII letter at a word start, no lambdas', () => {
+    let expected = 'lower(c6)';
+    for (const c of 'abcdefghijklmnopqrstuvwxyz') expected = `replaceRegexpAll(${expected}, '(^|[^A-Za-z0-9])${c}', '\\\\1${c.toUpperCase()}')`;
+    expect(tr('SELECT initcap(note) FROM air').sql).toBe(`SELECT ${expected}${FROM_NOTE}`);
+    // The innermost and outermost passes, spelled out.
+    expect(tr('SELECT initcap(note) FROM air').sql).toContain("replaceRegexpAll(lower(c6), '(^|[^A-Za-z0-9])a', '\\\\1A')");
+    expect(tr('SELECT initcap(note) FROM air').sql).toMatch(/^SELECT replaceRegexpAll\(.*, '\(\^\|\[\^A-Za-z0-9\]\)z', '\\\\1Z'\) AS c7 FROM /);
+    expect(tr("SELECT initcap(note) AS k, count(*) FROM air GROUP BY k").sql).not.toContain('->');
+    expect(names("SELECT initcap(note), initcap('ab') FROM air")).toEqual(['initcap(air.note)', 'initcap(Utf8("ab"))']);
+    expect(types('SELECT initcap(note), initcap(NULL) FROM air')).toEqual(['STRING', 'STRING']);
+    expect(error('SELECT initcap(note, note) FROM air').message).toBe(
+      "Datafusion: Error during planning: No function matches the given name and argument types 'initcap(Utf8, Utf8)'",
+    );
+  });
+
+  it('atan2 on Float64: special cases, then atan of the ratio in its quadrant', () => {
+    const y = 'toFloat64(c3)';
+    const x = 'toFloat64(c4)';
+    const sign = `if(${y} < 0, -1, 1)`;
+    expect(tr('SELECT atan2(temperature, pressure) FROM air').sql).toBe(
+      `SELECT multiIf(isNaN(${y}) OR isNaN(${x}), ${y} + ${x}, ` +
+        `${y} = 0, if(${x} > 0 OR 1 / ${x} > 0, ${y}, if(1 / ${y} < 0, -pi(), pi())), ` +
+        `${x} = 0, ${sign} * (pi() / 2), ` +
+        `isInfinite(${y}), ${sign} * if(isInfinite(${x}), if(${x} > 0, pi() / 4, pi() * 0.75), pi() / 2), ` +
+        `${sign} * if(${x} > 0, atan(abs(${y} / ${x})), if(abs(${y}) <= abs(${x}), ` +
+        `pi() - (atan(abs(${y} / ${x})) - 1.2246467991473532e-16), pi() / 2 + (atan(abs(${x} / ${y})) + 6.123233995736766e-17)))) AS c7 ` +
+        'FROM (SELECT `time` AS c0, argMax(`temperature`, `__cnosdb_version`) AS c3, argMax(`pressure`, `__cnosdb_version`) AS c4 ' +
+        'FROM `db1`.`air` GROUP BY `time`, `station`, `region`)',
+    );
+    // -0.0 keeps its sign (atan2(-0.0, -1.0) is -pi).
+    expect(tr('SELECT atan2(-0.0, -1.0)').sql).toMatch(/^SELECT multiIf\(isNaN\(toFloat64\(-0\.0\)\) OR isNaN\(toFloat64\(-1\.0\)\), /);
+    expect(names('SELECT atan2(temperature, pressure), atan2(1.0, -1), atan2(NULL, 1) FROM air')).toEqual([
+      'atan2(air.temperature,air.pressure)',
+      'atan2(Float64(1),Int64(-1))',
+      'atan2(NULL,Int64(1))',
+    ]);
+    expect(types('SELECT atan2(temperature, 1), atan2(NULL, pressure), atan2(NULL, NULL) FROM air')).toEqual(['DOUBLE', 'DOUBLE', 'DOUBLE']);
+  });
+
+  it('atan2 of two integers is DataFusion\'s Float32 signature: not implemented; other types and arities are plan errors', () => {
+    const ni = error('SELECT atan2(1, -1)');
+    expect(ni.code).toBe('010005');
+    expect(ni.message).toBe('This feature is not implemented: atan2 of two integer arguments (a Float32 result)');
+    expect(error('SELECT atan2(pressure, pressure) FROM air').message).toBe(ni.message);
+    expect(error('SELECT atan2(pressure, note) FROM air').message).toBe(
+      "Datafusion: Error during planning: No function matches the given name and argument types 'atan2(Int64, Utf8)'",
+    );
+    expect(error('SELECT atan2(temperature) FROM air').message).toBe(
+      "Datafusion: Error during planning: No function matches the given name and argument types 'atan2(Float64)'",
+    );
+  });
+
+  it('regexp_match stays not implemented (a List result)', () => {
+    const ni = error("SELECT regexp_match(note, '(a)(b)') FROM air");
+    expect(ni.code).toBe('010005');
+    expect(ni.message).toBe('This feature is not implemented: function regexp_match');
+  });
+});
+
 describe('referencedTables', () => {
   it('lists stored tables, not CTEs, including subqueries and joins', () => {
     const st = parseStatement(

@@ -120,6 +120,8 @@ export function chString(value: string): string {
 function floatSql(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  // String(-0) is "0": keep the sign of -0.0, which atan2 and the display can tell apart.
+  if (Object.is(value, -0)) return '-0.0';
   const s = String(value);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
@@ -1339,12 +1341,71 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       return make(`${fn}(${str(0)}, ${str(1)}, ${chString(re2)})`, 'STRING');
     }
     case 'initcap':
+      arity(1);
+      return make(initcapSql(str(0)), 'STRING');
+    case 'atan2': {
+      arity(2);
+      const [y, x] = [numeric(0), numeric(1)];
+      // DataFusion's signatures are (Float32, Float32), then (Float64, Float64): integer
+      // arguments coerce to the first, so atan2 of two integers is a Float32 (atan2(10, 3) is
+      // 1.2793396), which no result type here can print. A NULL argument makes the result NULL
+      // whatever its type, so only two integer arguments are left out.
+      if (args.every((a) => isInt(a.type))) throw notImplemented(`${fname} of two integer arguments (a Float32 result)`);
+      return make(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), 'DOUBLE');
+    }
     case 'regexp_match':
-    case 'atan2':
+      // DataFusion answers a List(Utf8) of the first match's capture groups. The result types
+      // have no list (CnosDB would print it in JSON and table bodies and reject it in CSV like
+      // time_window's struct), and ClickHouse 18.16 has no way to extract several groups of
+      // one match (no extractAllGroups; replaceRegexpOne reaches \9 at most and cannot tell an
+      // unmatched optional group, which DataFusion leaves out, from an empty one).
       throw notImplemented(`function ${fname}`);
     default:
       throw planError(`Invalid function '${fname}'`);
   }
+}
+
+/**
+ * initcap as DataFusion 27 does it: ASCII only. A character follows a "word" character when the
+ * one before it is an ASCII letter or digit; those are lower-cased, all others upper-cased, and
+ * non-ASCII characters are left as they are but separate words ('élan' → 'éLan'). ClickHouse
+ * 18.16 has no initcap and no per-character mapping without lambdas (which it cannot use in
+ * GROUP BY keys), so: lower() (ASCII-only, like to_ascii_lowercase), then one
+ * replaceRegexpAll per letter to upper-case it at the start of the string or after a
+ * non-alphanumeric character. A letter an earlier pass upper-cased still counts as a word
+ * character, hence A-Z in the class.
+ */
+function initcapSql(s: string): string {
+  let sql = `lower(${s})`;
+  for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
+    sql = `replaceRegexpAll(${sql}, '(^|[^A-Za-z0-9])${letter}', '\\\\1${letter.toUpperCase()}')`;
+  }
+  return sql;
+}
+
+/**
+ * atan2(y, x) on Float64 (ClickHouse 18.16 has no atan2), both arguments already Float64:
+ * IEEE 754 / C99 special cases first (NaN, signed zeros, infinities), then atan of the ratio
+ * in the right quadrant, with the low part of pi (pi - fl(pi)) added back as libm does. Past
+ * the diagonal on the negative side it uses pi/2 + atan(|x/y|), which keeps results near
+ * ±pi/2 exact. Results are within 1 ulp of glibc's correctly rounded atan2 (behind Rust's
+ * f64::atan2), but the rounding of y/x and ClickHouse's own atan make about one value in ten
+ * of arbitrary arguments differ from CnosDB in the last digit; small ratios such as
+ * atan2(1, -1) = 2.356194490192345 are exact.
+ */
+function atan2Sql(y: string, x: string): string {
+  const piLo = '1.2246467991473532e-16';
+  const halfPiLo = '6.123233995736766e-17';
+  const sign = `if(${y} < 0, -1, 1)`;
+  return (
+    `multiIf(isNaN(${y}) OR isNaN(${x}), ${y} + ${x}, ` +
+    // y = ±0: ±0 when x is positive or +0, ±pi when x is negative or -0 (1 / -0 = -inf).
+    `${y} = 0, if(${x} > 0 OR 1 / ${x} > 0, ${y}, if(1 / ${y} < 0, -pi(), pi())), ` +
+    `${x} = 0, ${sign} * (pi() / 2), ` +
+    `isInfinite(${y}), ${sign} * if(isInfinite(${x}), if(${x} > 0, pi() / 4, pi() * 0.75), pi() / 2), ` +
+    `${sign} * if(${x} > 0, atan(abs(${y} / ${x})), if(abs(${y}) <= abs(${x}), ` +
+    `pi() - (atan(abs(${y} / ${x})) - ${piLo}), pi() / 2 + (atan(abs(${x} / ${y})) + ${halfPiLo}))))`
+  );
 }
 
 /** An integer argument that ClickHouse 18.16 needs as a constant (substring positions). */
