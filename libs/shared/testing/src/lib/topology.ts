@@ -8,12 +8,14 @@ export interface Topology {
   stopApp(name: string): Promise<void>;
   /** Starts a stopped app again and waits until it serves (distributed only). */
   startApp(name: string): Promise<void>;
+  /** Process id of each running app, by app name (for /proc figures such as peak RSS). */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
 interface JsTopology {
   url: string;
-  apps: Record<string, { stop(): Promise<void> }>;
+  apps: Record<string, { child: { pid?: number; exitCode: number | null; signalCode: string | null }; stop(): Promise<void> }>;
   start?(name: string): Promise<unknown>;
   stop(): Promise<void>;
 }
@@ -50,6 +52,13 @@ export async function startTopology(mode: 'standalone' | 'distributed', env: Rec
     async startApp(name) {
       if (!t.start) throw new Error(`${mode} topology cannot restart ${name}`);
       await t.start(name);
+    },
+    pids() {
+      const out: Record<string, number> = {};
+      for (const [name, { child }] of Object.entries(t.apps)) {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) out[name] = child.pid;
+      }
+      return out;
     },
     stop: () => t.stop(),
   };
