@@ -96,7 +96,7 @@ export interface HttpResult {
   ms: number;
 }
 
-export function httpRequest(url: string, method: string, body: Buffer | string | undefined, headers: Record<string, string> = {}, timeoutMs = 600_000): Promise<HttpResult> {
+export function httpRequest(url: string, method: string, body: Buffer | string | undefined, headers: Record<string, string> = {}, timeoutMs = 600_000, retried = false): Promise<HttpResult> {
   const u = new URL(url);
   const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
   return new Promise((resolve, reject) => {
@@ -119,7 +119,15 @@ export function httpRequest(url: string, method: string, body: Buffer | string |
       },
     );
     req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as it went idle (ClickHouse after its
+      // keep_alive_timeout) fails before any answer: once more, on a new connection.
+      if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        resolve(httpRequest(url, method, body, headers, timeoutMs, true));
+      } else {
+        reject(err);
+      }
+    });
     req.end(payload);
   });
 }

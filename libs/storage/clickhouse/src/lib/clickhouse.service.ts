@@ -102,35 +102,48 @@ export class ClickHouseService implements OnModuleDestroy {
   async *tsv(sql: string, abort?: AbortSignal): AsyncGenerator<string> {
     const body = Buffer.from(`${sql}\nFORMAT TabSeparated`);
     if (abort?.aborted) throw abortError();
-    const req = http.request(this.queryUrl, {
-      method: 'POST',
-      agent: this.agent,
-      timeout: this.settings.requestTimeoutMs,
-      headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
-    });
     // An abort may come at any time, also after the consumer stopped reading mid-response:
     // the request and response are destroyed without an error (an error event there would
     // have no listener left), and a reader still waiting is told by the abort check below.
+    let req!: http.ClientRequest;
     let res: http.IncomingMessage | undefined;
     let failure: Error | undefined;
-    req.on('error', (err) => (failure ??= err));
-    req.on('timeout', () => {
-      failure ??= Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' });
-      res?.destroy();
-      req.destroy();
-    });
+    const send = () => {
+      failure = undefined;
+      const r = (req = http.request(this.queryUrl, {
+        method: 'POST',
+        agent: this.agent,
+        timeout: this.settings.requestTimeoutMs,
+        headers: { authorization: this.authorization, 'content-length': body.length, 'content-type': 'text/plain; charset=utf-8' },
+      }));
+      r.on('error', (err) => (failure ??= err));
+      r.on('timeout', () => {
+        failure ??= Object.assign(new Error('ClickHouse request timed out'), { code: 'ETIMEDOUT' });
+        res?.destroy();
+        r.destroy();
+      });
+      return new Promise<http.IncomingMessage>((resolve, reject) => {
+        r.once('response', resolve);
+        r.once('error', reject);
+        r.once('close', () => reject(failure ?? abortError()));
+        r.end(body);
+      });
+    };
     const onAbort = () => {
       res?.destroy();
-      req.destroy();
+      req?.destroy();
     };
     abort?.addEventListener('abort', onAbort, { once: true });
     try {
-      res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        req.once('response', resolve);
-        req.once('error', reject);
-        req.once('close', () => reject(failure ?? abortError()));
-        req.end(body);
-      });
+      try {
+        res = await send();
+      } catch (err) {
+        // A kept-alive connection that ClickHouse closed as it went idle (keep_alive_timeout)
+        // fails before any answer, so the query never ran: send it once more, on a new one.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!req.reusedSocket || (code !== 'ECONNRESET' && code !== 'EPIPE') || abort?.aborted) throw err;
+        res = await send();
+      }
       const response = res;
       response.on('error', (err) => (failure ??= err));
       response.setEncoding('utf8');
