@@ -18,6 +18,7 @@ class MemoryBoundClickHouse extends ClickHouseService {
     this.sent.push(sql);
     if (this.sent.length === 1) {
       return (async function* (): AsyncGenerator<string> {
+        yield* []; // fails before its first chunk, as ClickHouse does
         throw new ClickHouseServerError('Code: 241, e.displayText() = DB::Exception: Memory limit (for query) exceeded: would use 20.03 MiB', 241);
       })();
     }
