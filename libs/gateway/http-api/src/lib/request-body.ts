@@ -22,7 +22,7 @@ export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
 export function checkContentEncoding(req: IncomingMessage): string {
   const encoding = req.headers['content-encoding'];
   if (encoding === undefined) return 'identity';
-  if (!isSupportedEncoding(encoding)) throw Errors.invalidHeader(`content encoding not support: ${encoding}`);
+  if (!isSupportedEncoding(encoding)) throw Errors.unsupportedContentEncoding(encoding);
   return encoding;
 }
 

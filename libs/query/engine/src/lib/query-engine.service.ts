@@ -232,7 +232,7 @@ export class QueryEngineService extends SqlExecutor {
       try {
         return await this.startQuery(exec, query, exec.schemaBound);
       } catch (err) {
-        if (exec.abort.signal.aborted || !(err instanceof ClickHouseServerError || isMissingSchemaError(err))) throw err;
+        if (exec.abort.signal.aborted) throw err;
         if (err instanceof ClickHouseServerError && err.chCode === CH_MEMORY_LIMIT_EXCEEDED && !exec.spillAggregation) {
           exec.spillAggregation = true;
           continue;

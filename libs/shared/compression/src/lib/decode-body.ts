@@ -11,7 +11,7 @@ import { isSupportedEncoding } from './encodings';
  * unknown coding 400 040005, as CnosDB answers.
  */
 export async function* decodeBody(source: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<Buffer> {
-  if (!isSupportedEncoding(encoding)) throw Errors.invalidHeader(`content encoding not support: ${encoding}`);
+  if (!isSupportedEncoding(encoding)) throw Errors.unsupportedContentEncoding(encoding);
   if (encoding === 'identity') {
     yield* source;
     return;

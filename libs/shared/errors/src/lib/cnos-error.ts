@@ -26,6 +26,7 @@ export const Errors = {
   accessDenied: (user: string) =>
     new CnosError(401, '010016', `Auth error: Access denied for user '${user}' (using xxx) username or password invalid`),
   invalidHeader: (detail: string) => new CnosError(400, '040005', `Invalid header: ${detail}`),
+  unsupportedContentEncoding: (token: string) => new CnosError(400, '040005', `Invalid header: content encoding not support: ${token}`),
   invalidParameter: (detail: string) => new CnosError(400, '040005', detail),
   decodeRequest: (detail: string) => new CnosError(400, '040013', `Error decode request: ${detail}`),
   invalidUtf8: (detail: string) => new CnosError(422, '040015', `Invalid utf-8 sequence: ${detail}`),
