@@ -30,6 +30,16 @@
  * each mode and after it unless BENCH_KEEP=1). Ports: 28902 (standalone),
  * 28903 + gRPC 25051/25052 (distributed). Logs: .data/logs/bench/.
  *
+ * Run-to-run variance: on this 2-core VM the first standalone run after a ClickHouse start
+ * measured 140-162k rows/s, and each further run without a restart less (82-120k), with
+ * ClickHouse's system CPU time rising to its user time. `perf record` on ClickHouse then shows a
+ * third of its CPU in the kernel's `recently_deleted` under `ext4_create`: ClickHouse writes
+ * about 50 files per part (two per column) and deletes them after merges and at DROP, and an
+ * ext4 without a journal (this VM's root file system: no `data=` in /proc/fs/ext4/<dev>/options)
+ * scans past recently deleted inodes on every file it creates. So compare runs that each start
+ * on a freshly restarted ClickHouse, and read the per-window paced latencies (printed after the
+ * paced p99) before blaming the service for a tail.
+ *
  * Environment (defaults in brackets):
  *   BENCH_QUICK=1           quick run: 10 s per mode, 3 s warm-up
  *   BENCH_SECONDS [60]      measured seconds per mode      BENCH_WARMUP_SECONDS [5]
@@ -129,6 +139,8 @@ for (const m of MODES) if (m !== 'standalone' && m !== 'distributed') throw new 
 interface PacedResult {
   rate: number;
   ackMs: number[];
+  /** When each acknowledged batch was sent, ms after the phase began (same order as ackMs). */
+  sentAtMs: number[];
   failed: number;
   visApiMs: number[];
   visChMs: number[];
@@ -413,7 +425,7 @@ async function pacedPhase(url: string, cache: BatchCache, nextBatch: () => numbe
   // Visibility below saturation too: about one batch per PROBE_MS is followed until its last
   // row can be read (at saturation the lag is mostly the backlog the closed loop builds).
   const probeEvery = Math.max(1, Math.round(PROBE_MS / interval));
-  const result: PacedResult = { rate, ackMs: [], failed: 0, visApiMs: [], visChMs: [], visTimeouts: 0 };
+  const result: PacedResult = { rate, ackMs: [], sentAtMs: [], failed: 0, visApiMs: [], visChMs: [], visTimeouts: 0 };
   const t0 = nowMs();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -423,6 +435,7 @@ async function pacedPhase(url: string, cache: BatchCache, nextBatch: () => numbe
         async (r) => {
           if (r.status !== 200) return void result.failed++;
           result.ackMs.push(r.ms);
+          result.sentAtMs.push(i * interval);
           if (i % probeEvery !== 0) return;
           const vis = await probeVisibility(url, cache.gen, ks[i], nowMs());
           if (vis.viaApi === undefined || vis.viaCh === undefined) result.visTimeouts++;
@@ -475,6 +488,15 @@ function printMode(r: ModeResult): void {
       `paced ack latency: p50 ${fmtMs(p.p50)}, p99 ${fmtMs(p.p99)}, max ${fmtMs(Math.max(...r.paced.ackMs))} (${r.paced.ackMs.length} requests of ${BATCH} lines sent at ${fmtInt(r.paced.rate)} rows/s for ${PACED_S} s` +
         `${r.paced.failed ? `, ${r.paced.failed} FAILED` : ''})   target p99 <= ${TARGETS.ackP99Ms} ms: ${check(p.p99 <= TARGETS.ackP99Ms && r.paced.failed === 0)}`,
     );
+    // Where the tail sits in time: spread out (queueing) or in a few windows (a stall).
+    const { sentAtMs, ackMs } = r.paced;
+    const windows = new Map<number, number[]>();
+    sentAtMs.forEach((at, i) => {
+      const w = Math.floor(at / 5000);
+      windows.set(w, [...(windows.get(w) ?? []), ackMs[i]]);
+    });
+    const perWindow = [...windows.entries()].map(([w, xs]) => `${w * 5}s ${fmtMs(pcts(xs).p50)}/${fmtMs(Math.max(...xs))}`);
+    console.log(`paced ack by 5 s window (p50/max): ${perWindow.join(', ')}`);
     const va = pcts(r.paced.visApiMs);
     const vc = pcts(r.paced.visChMs);
     console.log(

@@ -32,6 +32,7 @@
  *   BENCH_QUERY_ITERATIONS [50] BENCH_QUERY_WARMUP [2] iterations per query type not counted
  *   BENCH_QUERY_HOSTS [100]     BENCH_QUERY_HOURS [24]
  *   BENCH_QUERY_MODES [standalone]  (standalone,distributed: also through gateway → gRPC → query-service)
+ *   BENCH_QUERY_TYPES           comma-separated query type names to run (default: all)
  *   BENCH_QUERY_REUSE=1         keep and reuse an already loaded table with the expected row count
  *   BENCH_KEEP=1                do not drop the table at the end
  *   BENCH_PORT_STANDALONE [28902], BENCH_PORT_DISTRIBUTED [28903], CLICKHOUSE_URL
@@ -78,6 +79,10 @@ const MODES = envStr('BENCH_QUERY_MODES', 'standalone')
   .split(',')
   .map((m) => m.trim())
   .filter(Boolean) as Mode[];
+const TYPES = envStr('BENCH_QUERY_TYPES', '')
+  .split(',')
+  .map((m) => m.trim())
+  .filter(Boolean);
 const REUSE = process.env['BENCH_QUERY_REUSE'] === '1';
 const KEEP = process.env['BENCH_KEEP'] === '1';
 const TENANT = 'cnosdb';
@@ -89,6 +94,7 @@ const TARGET_RATIO = 1.1;
 const TARGET_MS = 5;
 
 for (const m of MODES) if (m !== 'standalone' && m !== 'distributed') throw new Error(`BENCH_QUERY_MODES: unknown mode "${m}"`);
+
 
 const SEC = 1_000_000_000n;
 const MINUTE = 60n * SEC;
@@ -199,6 +205,7 @@ const QUERIES: QueryType[] = [
     raw: (p, t) => `SELECT ${minuteBin('time')} AS minute, max(usage_user) FROM ${t} WHERE time < ${p.to} GROUP BY minute ORDER BY minute DESC LIMIT 5`,
   },
 ];
+for (const name of TYPES) if (!QUERIES.some((q) => q.name === name)) throw new Error(`BENCH_QUERY_TYPES: unknown query type "${name}" (known: ${QUERIES.map((q) => q.name).join(", ")})`);
 
 /** TSBS-style random parameters: a random host, a random window inside the data (whole minutes). */
 function paramsFor(q: QueryType, rnd: () => number): Params {
@@ -310,7 +317,7 @@ interface QueryResult {
 async function runQueries(mode: Mode, t: RunningTopology, catalog: Catalog): Promise<QueryResult[]> {
   console.log(`\n=== queries through ${mode} (${t.url}), ${WARMUP} warm-up + ${ITERATIONS} measured iterations each, parameters random per iteration (same for all three ways)`);
   const results: QueryResult[] = [];
-  for (const q of QUERIES) {
+  for (const q of QUERIES.filter((x) => TYPES.length === 0 || TYPES.includes(x.name))) {
     const rnd = prng(0x5eed ^ q.name.length * 7919);
     const res: QueryResult = { name: q.name, supported: false, api: [], ch: [], raw: [] };
     results.push(res);
