@@ -422,10 +422,61 @@ describe('SQL coverage (standalone)', () => {
       expect(result(await sql("SELECT initcap('hello hello.,HELLO123HELlo') AS c, initcap(NULL) AS n"))).toEqual(ok('c,n\n"Hello Hello.,Hello123hello",\n'));
     });
 
-    it('not implemented: atan2 of two integers (DataFusion picks its Float32 signature) and regexp_match (a List result)', async () => {
-      const float32 = error('010005', 'This feature is not implemented: atan2 of two integer arguments (a Float32 result)');
-      expect(result(await sql('SELECT atan2(1, -1)'))).toEqual(float32);
-      expect(result(await sql('SELECT atan2(x, x) FROM fns'))).toEqual(float32);
+    // DataFusion coerces two integers to atan2's first signature, (Float32, Float32): the f32
+    // nearest each value prints with its shortest digits in CSV, while arrow-json rounds a
+    // Float32 to three decimals (f64::round(v * 1000) / 1000). By hand: atan(10/3) =
+    // 1.2793395323…, f32 1.2793395519… = 1.2793396; 3pi/4 = 2.3561944902… → 2.3561945;
+    // pi/2 → 1.5707964; atan(2) = 1.1071487177… → 1.1071488.
+    it('atan2 of two integers is a Float32: shortest f32 digits in CSV, three decimals in JSON', async () => {
+      expect(result(await sql('SELECT atan2(10, 3)'))).toEqual(ok('"atan2(Int64(10),Int64(3))"\n1.2793396\n'));
+      expect(result(await sql('SELECT atan2(10, 3)', { accept: 'application/json' }))).toEqual(ok('[{"atan2(Int64(10),Int64(3))":1.279}]'));
+      const literals = 'SELECT atan2(1, -1) AS q2, atan2(1, 0) AS up, atan2(2, 1) AS a, atan2(NULL, 1) AS n';
+      expect(result(await sql(literals))).toEqual(ok('q2,up,a,n\n2.3561945,1.5707964,1.1071488,\n'));
+      expect(result(await sql(literals, { accept: 'application/json' }))).toEqual(ok('[{"q2":2.356,"up":1.571,"a":1.107}]'));
+      // x = -5, 0, 2^63 - 1, NULL, -2: -3pi/4, 0 (atan2(0, 0) with +0 for x), pi/4 (both
+      // arguments are 2^63 as f32) = 0.78539816… → 0.7853982, NULL, -3pi/4.
+      const column = 'SELECT k, atan2(x, x) AS a FROM fns ORDER BY time';
+      expect(result(await sql(column))).toEqual(ok('k,a\na,-2.3561945\nb,0.0\nc,0.7853982\nd,\ne,-2.3561945\n'));
+      expect(result(await sql(column, { accept: 'application/json' }))).toEqual(
+        ok('[{"k":"a","a":-2.356},{"k":"b","a":0.0},{"k":"c","a":0.785},{"k":"d"},{"k":"e","a":-2.356}]'),
+      );
+    });
+
+    // CAST(x AS FLOAT) is a Float32 with the operand's name; 1.23456789 as f32 is
+    // 1.2345678806… → 1.2345679 (JSON 1.235). FLOAT with a BIGINT computes in f32: y / 3 is
+    // 0.5, -0.25/3 = -0.0833333333… → -0.0833333358… = -0.083333336, 100/3 → 33.33333206… =
+    // 33.333332, 3/3 = 1, 0; y + x is -3.5, -0.25, 100 + (2^63 - 1) → 2^63 = 9.223372e18
+    // (JSON: the f32's own double, 9.223372036854776e18), NULL, -2.
+    it('CAST AS FLOAT and FLOAT arithmetic with a BIGINT are Float32: CSV and JSON', async () => {
+      expect(result(await sql('SELECT CAST(1.23456789 AS FLOAT)'))).toEqual(ok('Float64(1.23456789)\n1.2345679\n'));
+      expect(result(await sql('SELECT CAST(1.23456789 AS REAL)', { accept: 'application/json' }))).toEqual(ok('[{"Float64(1.23456789)":1.235}]'));
+      const query = 'SELECT k, CAST(y AS FLOAT) / 3 AS d, CAST(y AS FLOAT) + x AS s FROM fns ORDER BY time';
+      expect(result(await sql(query))).toEqual(
+        ok('k,d,s\na,0.5,-3.5\nb,-0.083333336,-0.25\nc,33.333332,9.223372e18\nd,1.0,\ne,0.0,-2.0\n'),
+      );
+      expect(result(await sql(query, { accept: 'application/json' }))).toEqual(
+        ok(
+          '[{"k":"a","d":0.5,"s":-3.5},{"k":"b","d":-0.083,"s":-0.25},{"k":"c","d":33.333,"s":9.223372036854776e18},' +
+            '{"k":"d","d":1.0},{"k":"e","d":0.0,"s":-2.0}]',
+        ),
+      );
+    });
+
+    // max/min of a FLOAT stay FLOAT (33.333332 and -0.083333336 from above); sum and avg read
+    // it as Float64: 1.5 - 0.25 + 100 + 3 + 0 = 104.25, / 5 = 20.85.
+    it('aggregates over a CAST AS FLOAT column; INSERT … SELECT stores a FLOAT in a DOUBLE column as its f32 value', async () => {
+      const query = 'SELECT max(CAST(y AS FLOAT) / 3) AS mx, min(CAST(y AS FLOAT) / 3) AS mn, sum(CAST(y AS FLOAT)) AS s, avg(CAST(y AS FLOAT)) AS a FROM fns';
+      expect(result(await sql(query))).toEqual(ok('mx,mn,s,a\n33.333332,-0.083333336,104.25,20.85\n'));
+      expect(result(await sql(query, { accept: 'application/json' }))).toEqual(ok('[{"mx":33.333,"mn":-0.083,"s":104.25,"a":20.85}]'));
+      // DataFusion widens the Float32 exactly: -0.0833333358168602 and 33.33333206176758.
+      expect(result(await sql('CREATE TABLE fns_f32 (y DOUBLE, TAGS(k))'))).toEqual(OK_EMPTY);
+      expect(result(await sql('INSERT INTO fns_f32 (time, k, y) SELECT time, k, CAST(y AS FLOAT) / 3 FROM fns'))).toEqual(ok('rows\n5\n'));
+      expect(result(await sql('SELECT k, y FROM fns_f32 ORDER BY time'))).toEqual(
+        ok('k,y\na,0.5\nb,-0.0833333358168602\nc,33.33333206176758\nd,1.0\ne,0.0\n'),
+      );
+    });
+
+    it('not implemented: regexp_match (a List result)', async () => {
       expect(result(await sql("SELECT regexp_match(s, '(a)(b)?') FROM fns"))).toEqual(error('010005', 'This feature is not implemented: function regexp_match'));
     });
   });

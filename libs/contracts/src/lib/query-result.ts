@@ -14,6 +14,8 @@ export type ResultType =
   | 'BIGINT'
   | 'BIGINT UNSIGNED'
   | 'DOUBLE'
+  // Arrow's Float32: no table column has it, but expressions do (CAST(x AS FLOAT), atan2 of integers).
+  | 'FLOAT'
   | 'BOOLEAN';
 
 export interface ResultColumn {
@@ -26,7 +28,9 @@ export interface ResultColumn {
  * TIMESTAMP(*): the integer count of its unit since the epoch (e.g. "1665212378000000000");
  * STRUCT(start T, end T): the two timestamps as above, joined by a comma (e.g. "0,10000000");
  * BIGINT / BIGINT UNSIGNED: decimal integer; DOUBLE: a decimal or exponent form that
- * Number() reads exactly, or "inf", "-inf", "nan"; BOOLEAN: "true" / "false"; STRING: the text.
+ * Number() reads exactly, or "inf", "-inf", "nan"; FLOAT: the same forms, with the shortest
+ * digits that read back to the same Float32 (e.g. "1.2345679"); BOOLEAN: "true" / "false";
+ * STRING: the text.
  */
 export type ResultRow = (string | null)[];
 

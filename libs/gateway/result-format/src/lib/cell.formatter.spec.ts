@@ -14,3 +14,42 @@ describe('time_window struct cells', () => {
     expect(() => cell.csv('0,10')).toThrow(ResultRenderError);
   });
 });
+
+describe('FLOAT (Float32) cells', () => {
+  const cell = cellFormatterFor({ name: 'f', type: 'FLOAT' });
+
+  it('print their shortest Float32 digits in the Float64 layout in CSV and tables', () => {
+    // ClickHouse's text for toFloat32(1.23456789), toFloat32(1e20), toFloat32(1e-7) and atan2(10, 3).
+    expect(['1.2345679', '100000000000000000000', '1e-7', '1.2793396', '3', '-0'].map(cell.csv)).toEqual([
+      '1.2345679',
+      '1.0e20',
+      '1.0e-7',
+      '1.2793396',
+      '3.0',
+      '-0.0',
+    ]);
+    expect(['nan', 'inf', '-inf'].map(cell.display)).toEqual(['NaN', 'inf', '-inf']);
+    expect(cell.csv(null)).toBe('');
+  });
+
+  it('go to JSON as arrow-json 42 writes a Float32: rounded to three decimals, halves away from zero', () => {
+    // The Float32 1.2345679 is 1.2345678806304932; 0.0625 and -0.0625 are exact halves at the
+    // third decimal; 1e20's Float32 is 100000002004087734272.
+    expect(['1.2345679', '1.2793396', '0.0625', '-0.0625', '0.0001', '-0.0005', '3', '100000000000000000000'].map(cell.json)).toEqual([
+      '1.235',
+      '1.279',
+      '0.063',
+      '-0.063',
+      '0.0',
+      '-0.001',
+      '3.0',
+      '1.0000000200408773e20',
+    ]);
+    expect(['nan', 'inf', '-inf'].map(cell.json)).toEqual([undefined, undefined, undefined]);
+    expect(cell.json(null)).toBeUndefined();
+  });
+
+  it('rejects text that is not a number', () => {
+    expect(() => cell.csv('x')).toThrow(new ResultRenderError('column "f": "x" is not a canonical FLOAT cell'));
+  });
+});

@@ -1,5 +1,5 @@
 import type { ResultColumn, ResultType } from '@cnosdb/contracts';
-import { formatFloatDisplay, formatFloatJson, parseDouble } from './float.formatter';
+import { formatFloat32Json, formatFloatDisplay, formatFloatJson, parseDouble } from './float.formatter';
 import { jsonString } from './json-string.formatter';
 import { ResultRenderError } from './result-format.error';
 import {
@@ -47,7 +47,11 @@ export function cellFormatterFor(column: ResultColumn): CellFormatter {
     case 'BIGINT UNSIGNED':
       return integerFormatter(column.name, UNSIGNED, type);
     case 'DOUBLE':
-      return doubleFormatter(column.name);
+      return doubleFormatter(column.name, type, formatFloatJson);
+    case 'FLOAT':
+      // The cell already holds the f32's shortest digits, which arrow-cast also prints, in the
+      // same layout as a Float64's; only arrow-json treats a Float32 differently.
+      return doubleFormatter(column.name, type, formatFloat32Json);
     case 'BOOLEAN':
       return booleanFormatter(column.name);
     case 'STRING':
@@ -94,17 +98,17 @@ function booleanFormatter(name: string): CellFormatter {
   };
 }
 
-function doubleFormatter(name: string): CellFormatter {
+function doubleFormatter(name: string, type: string, json: (value: number) => string | undefined): CellFormatter {
   const parse = (text: string): number => {
     const value = parseDouble(text);
-    if (value === undefined) throw invalidCell(name, 'DOUBLE', text);
+    if (value === undefined) throw invalidCell(name, type, text);
     return value;
   };
   return {
     name,
     csv: (text) => (text === null ? '' : formatFloatDisplay(parse(text))),
     display: (text) => (text === null ? '' : formatFloatDisplay(parse(text))),
-    json: (text) => (text === null ? undefined : formatFloatJson(parse(text))),
+    json: (text) => (text === null ? undefined : json(parse(text))),
   };
 }
 

@@ -83,6 +83,18 @@ export function formatFloatJson(value: number): string | undefined {
 }
 
 /**
+ * arrow-json 42's Float32 value: unlike a Float64 it reaches serde_json rounded to three
+ * decimals (`f64::round(v as f64 * 1000.0) / 1000.0`), so 1.2345679 is `1.235` and 0.0001 is
+ * `0.0`; NaN and ±inf have no JSON number (undefined). `value` is read as the f32 it stands for.
+ */
+export function formatFloat32Json(value: number): string | undefined {
+  const scaled = Math.fround(value) * 1000;
+  // f64::round takes halves away from zero; Math.round takes them up.
+  const rounded = Math.sign(scaled) * Math.round(Math.abs(scaled));
+  return formatFloatJson(rounded / 1000);
+}
+
+/**
  * Reads a DOUBLE cell's canonical text (a decimal/exponent literal, or inf/-inf/nan in any
  * case); undefined when the text is not a number at all.
  */

@@ -173,7 +173,7 @@ function literalValue(e: Expr): SourceValue | undefined {
   const v = e.value;
   switch (v.type) {
     case 'number':
-      return { type: /^\d+$/.test(v.text) ? 'INT' : 'FLOAT', text: v.text };
+      return { type: /^\d+$/.test(v.text) ? 'INT' : 'DOUBLE', text: v.text };
     case 'string':
       return { type: 'STRING', text: v.value };
     case 'boolean':

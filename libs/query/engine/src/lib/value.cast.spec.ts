@@ -18,8 +18,11 @@ describe('INSERT casts (DataFusion/arrow semantics)', () => {
     expect(castTime({ type: 'STRING', text: '2023-01-01 01:10:00' }, 'ns')).toBe(1672535400000000000n);
     expect(castTime({ type: 'STRING', text: '2023-01-01T01:10:00.123456789Z' }, 'ms')).toBe(1672535400123n);
     expect(castTime({ type: 'TIMESTAMP(MICROSECOND)', text: '5' }, 'ns')).toBe(5000n);
-    expect(message(() => castTime({ type: 'FLOAT', text: '0.1' }, 'us'))).toBe(
+    expect(message(() => castTime({ type: 'DOUBLE', text: '0.1' }, 'us'))).toBe(
       '010001 Datafusion: This feature is not implemented: Unsupported CAST from Float64 to Timestamp(Microsecond, None)',
+    );
+    expect(message(() => castTime({ type: 'FLOAT', text: '0.1' }, 'us'))).toBe(
+      '010001 Datafusion: This feature is not implemented: Unsupported CAST from Float32 to Timestamp(Microsecond, None)',
     );
     expect(message(() => castTime({ type: 'NULL', text: null }, 'ns'))).toBe('010023 Column time cannot be null.');
   });
@@ -27,7 +30,7 @@ describe('INSERT casts (DataFusion/arrow semantics)', () => {
   it('casts fields to their column type or fails with arrow’s message', () => {
     expect(castField({ type: 'INT', text: '79' }, 'DOUBLE')).toBe(79);
     expect(castField({ type: 'STRING', text: '1e3' }, 'DOUBLE')).toBe(1000);
-    expect(castField({ type: 'FLOAT', text: '1.9' }, 'BIGINT')).toBe(1n);
+    expect(castField({ type: 'DOUBLE', text: '1.9' }, 'BIGINT')).toBe(1n);
     expect(castField({ type: 'STRING', text: 'true' }, 'BOOLEAN')).toBe(true);
     expect(castField({ type: 'INT', text: '-5' }, 'STRING')).toBe('-5');
     expect(castField({ type: 'NULL', text: null }, 'BIGINT')).toBeUndefined();
@@ -36,6 +39,15 @@ describe('INSERT casts (DataFusion/arrow semantics)', () => {
     expect(message(() => castField({ type: 'INT', text: '9223372036854775808' }, 'BIGINT'))).toBe(
       "010002 Arrow: Cast error: Can't cast value 9223372036854775808 to type Int64",
     );
+  });
+
+  it('widens a FLOAT (Float32) cell to the Float32 it stands for, and prints its own digits', () => {
+    // 1.2345679 is the shortest text of the Float32 nearest 1.23456789, 1.2345678806304932.
+    expect(castField({ type: 'FLOAT', text: '1.2345679' }, 'DOUBLE')).toBe(1.2345678806304932);
+    // 1.234568e9 stands for the Float32 1234567936.
+    expect(castField({ type: 'FLOAT', text: '1234568000' }, 'BIGINT')).toBe(1234567936n);
+    expect(castField({ type: 'FLOAT', text: '1.2345679' }, 'STRING')).toBe('1.2345679');
+    expect(castTag({ type: 'FLOAT', text: '0.1' })).toBe('0.1');
   });
 
   it('turns tag values into strings; NULL and empty are no tag', () => {

@@ -4,11 +4,12 @@ import { CnosError } from '@cnosdb/shared/errors';
 import { StatementErrors } from './statement.errors';
 
 /**
- * A value on its way into a table: an INSERT literal (`INT`/`FLOAT` number text as written,
- * `STRING`, `BOOLEAN`, `NULL`) or a query result cell in its ResultType's canonical text.
+ * A value on its way into a table: an INSERT literal (`INT` or, for a Float64 literal,
+ * `DOUBLE` number text as written, `STRING`, `BOOLEAN`, `NULL`) or a query result cell in its
+ * ResultType's canonical text.
  */
 export interface SourceValue {
-  type: ResultType | 'INT' | 'FLOAT' | 'NULL';
+  type: ResultType | 'INT' | 'NULL';
   text: string | null;
 }
 
@@ -22,8 +23,8 @@ const ARROW_TYPE: Record<string, string> = {
   INT: 'Int64',
   BIGINT: 'Int64',
   'BIGINT UNSIGNED': 'UInt64',
-  FLOAT: 'Float64',
   DOUBLE: 'Float64',
+  FLOAT: 'Float32',
   BOOLEAN: 'Boolean',
   STRING: 'Utf8',
 };
@@ -73,11 +74,14 @@ export function castField(v: SourceValue, type: FieldType): bigint | number | st
   const text = v.text;
   const number = v.type === 'INT' || v.type === 'BIGINT' || v.type === 'BIGINT UNSIGNED' || UNIT_OF_TYPE[v.type] !== undefined;
   const float = v.type === 'FLOAT' || v.type === 'DOUBLE';
+  // A FLOAT cell holds the Float32's shortest digits; as a number it is the Float32 itself.
+  const floatValue = (): number => (v.type === 'FLOAT' ? Math.fround(Number(text)) : Number(text));
   switch (type) {
     case 'STRING':
       return float ? floatText(Number(text)) : number ? BigInt(text).toString() : text;
     case 'DOUBLE': {
-      if (number || float) return Number(text);
+      if (float) return floatValue();
+      if (number) return Number(text);
       if (v.type === 'BOOLEAN') return text === 'true' ? 1 : 0;
       const f = parseRustFloat(text);
       if (f === undefined) throw StatementErrors.arrowCast(`Cannot cast string '${text}' to value of Float64 type`);
@@ -90,7 +94,7 @@ export function castField(v: SourceValue, type: FieldType): bigint | number | st
       let n: bigint;
       if (number) n = BigInt(text);
       else if (float) {
-        const f = Number(text);
+        const f = floatValue();
         if (!Number.isFinite(f)) throw StatementErrors.arrowCast(`Can't cast value ${text} to type ${target}`);
         n = BigInt(Math.trunc(f));
       } else if (v.type === 'BOOLEAN') n = text === 'true' ? 1n : 0n;

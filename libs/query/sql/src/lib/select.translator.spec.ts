@@ -354,14 +354,28 @@ describe('translateSelect: initcap, atan2 and regexp_match', () => {
       'atan2(Float64(1),Int64(-1))',
       'atan2(NULL,Int64(1))',
     ]);
-    expect(types('SELECT atan2(temperature, 1), atan2(NULL, pressure), atan2(NULL, NULL) FROM air')).toEqual(['DOUBLE', 'DOUBLE', 'DOUBLE']);
+    // Integers and NULL take the (Float32, Float32) signature: only a DOUBLE argument gives a DOUBLE.
+    expect(types('SELECT atan2(temperature, 1), atan2(NULL, temperature), atan2(NULL, pressure), atan2(NULL, NULL) FROM air')).toEqual([
+      'DOUBLE',
+      'DOUBLE',
+      'FLOAT',
+      'FLOAT',
+    ]);
   });
 
-  it('atan2 of two integers is DataFusion\'s Float32 signature: not implemented; other types and arities are plan errors', () => {
-    const ni = error('SELECT atan2(1, -1)');
-    expect(ni.code).toBe('010005');
-    expect(ni.message).toBe('This feature is not implemented: atan2 of two integer arguments (a Float32 result)');
-    expect(error('SELECT atan2(pressure, pressure) FROM air').message).toBe(ni.message);
+  it('atan2 of two integers is DataFusion\'s Float32 signature: the Float64 atan2 rounded to Float32', () => {
+    const t = tr('SELECT atan2(pressure, 3) FROM air');
+    expect(t.columns).toEqual([{ name: 'atan2(air.pressure,Int64(3))', type: 'FLOAT' }]);
+    expect(t.sql.startsWith('SELECT toFloat32(multiIf(isNaN(toFloat64(c4)) OR isNaN(toFloat64(3)), toFloat64(c4) + toFloat64(3), ')).toBe(true);
+    expect(t.sql).toContain('))))) AS c7 FROM ');
+    expect(types('SELECT atan2(1, -1), atan2(CAST(temperature AS FLOAT), pressure), atan2(CAST(temperature AS FLOAT), temperature) FROM air')).toEqual([
+      'FLOAT',
+      'FLOAT',
+      'DOUBLE',
+    ]);
+  });
+
+  it('atan2 of other types and arities is a plan error', () => {
     expect(error('SELECT atan2(pressure, note) FROM air').message).toBe(
       "Datafusion: Error during planning: No function matches the given name and argument types 'atan2(Int64, Utf8)'",
     );
@@ -374,6 +388,109 @@ describe('translateSelect: initcap, atan2 and regexp_match', () => {
     const ni = error("SELECT regexp_match(note, '(a)(b)') FROM air");
     expect(ni.code).toBe('010005');
     expect(ni.message).toBe('This feature is not implemented: function regexp_match');
+  });
+});
+
+describe('translateSelect: Float32 (FLOAT) results', () => {
+  // The merged view of air with temperature (c3), and with pressure (c4) too.
+  const FROM_T = ' FROM (SELECT `time` AS c0, argMax(`temperature`, `__cnosdb_version`) AS c3 FROM `db1`.`air` GROUP BY `time`, `station`, `region`)';
+  const FROM_TP = FROM_T.replace(' AS c3 ', ' AS c3, argMax(`pressure`, `__cnosdb_version`) AS c4 ');
+  const select = (list: string): string => tr(`SELECT ${list} FROM air`).sql;
+
+  it('CAST(x AS FLOAT) and CAST(x AS REAL) are toFloat32 and keep the operand\'s name; DOUBLE [PRECISION] stays Float64', () => {
+    expect(tr('SELECT CAST(1.23456789 AS FLOAT)')).toEqual({
+      sql: 'SELECT toFloat32(1.23456789) AS c0',
+      columns: [{ name: 'Float64(1.23456789)', type: 'FLOAT' }],
+    });
+    expect(tr('SELECT CAST(pressure AS REAL), CAST(temperature AS FLOAT), CAST(pressure AS DOUBLE PRECISION) AS d FROM air')).toEqual({
+      sql: `SELECT toFloat32(c4) AS c7, toFloat32(c3) AS c8, toFloat64(c4) AS c9${FROM_TP}`,
+      columns: [
+        { name: 'air.pressure', type: 'FLOAT' },
+        { name: 'air.temperature', type: 'FLOAT' },
+        { name: 'd', type: 'DOUBLE' },
+      ],
+    });
+    expect(tr("SELECT CAST('1.5' AS FLOAT) AS s, CAST(true AS FLOAT) AS b").sql).toBe("SELECT toFloat32('1.5') AS c0, toFloat32(1) AS c1");
+    expect(types('SELECT pressure::float, temperature::real FROM air')).toEqual(['FLOAT', 'FLOAT']);
+  });
+
+  it('casts a FLOAT back to the other types', () => {
+    const sql = select('CAST(CAST(temperature AS FLOAT) AS BIGINT) AS i, CAST(CAST(temperature AS FLOAT) AS DOUBLE) AS d, CAST(CAST(temperature AS FLOAT) AS STRING) AS s');
+    expect(sql).toBe(`SELECT toInt64(toFloat32(c3)) AS c7, toFloat64(toFloat32(c3)) AS c8, toString(toFloat32(c3)) AS c9${FROM_T}`);
+    expect(types('SELECT CAST(time AS FLOAT), CAST(CAST(temperature AS FLOAT) AS BOOLEAN) FROM air')).toEqual(['FLOAT', 'BOOLEAN']);
+  });
+
+  it('arithmetic: FLOAT with an integer is FLOAT, computed on Float32 operands and rounded to Float32; with a DOUBLE it is DOUBLE', () => {
+    const f = 'CAST(temperature AS FLOAT)';
+    const t = tr(`SELECT ${f} + pressure, ${f} + temperature, ${f} / 2, ${f} % pressure AS m, -${f} AS n, pressure * ${f} AS p FROM air`);
+    expect(t.columns).toEqual([
+      { name: 'air.temperature + air.pressure', type: 'FLOAT' },
+      { name: 'air.temperature + air.temperature', type: 'DOUBLE' },
+      { name: 'air.temperature / Int64(2)', type: 'FLOAT' },
+      { name: 'm', type: 'FLOAT' },
+      { name: 'n', type: 'FLOAT' },
+      { name: 'p', type: 'FLOAT' },
+    ]);
+    expect(t.sql).toBe(
+      'SELECT toFloat32(toFloat32(c3) + toFloat32(c4)) AS c7, (toFloat32(c3) + c3) AS c8, toFloat32(toFloat32(c3) / toFloat32(2)) AS c9, ' +
+        'toFloat32(toFloat32(c3) - toFloat32(c4) * trunc(toFloat32(c3) / toFloat32(c4))) AS c10, negate(toFloat32(c3)) AS c11, ' +
+        `toFloat32(toFloat32(c4) * toFloat32(c3)) AS c12${FROM_TP}`,
+    );
+    expect(error(`SELECT ${f} + ok FROM air`).message).toBe(
+      'Datafusion: Error during planning: Cannot coerce arithmetic expression Float32 + Boolean to valid types',
+    );
+  });
+
+  it('comparisons: FLOAT against an integer compares as Float32, against a DOUBLE as Float64', () => {
+    expect(tr('SELECT time FROM air WHERE CAST(temperature AS FLOAT) > pressure AND CAST(temperature AS FLOAT) < temperature').sql).toContain(
+      'WHERE (toFloat32(c3) > toFloat32(c4)) AND (toFloat32(c3) < c3)',
+    );
+    expect(select('CAST(temperature AS FLOAT) IN (1, 2) AS i')).toContain('(toFloat32(c3) IN (toFloat32(1), toFloat32(2)))');
+  });
+
+  it('aggregates: min/max/first/last/median keep FLOAT; sum/avg/stddev/variance read it as Float64', () => {
+    const f = 'CAST(temperature AS FLOAT)';
+    const t = tr(`SELECT max(${f}), min(${f}), first(time, ${f}), last(time, ${f}), median(${f}), sum(${f}), avg(${f}), stddev(${f}), var_pop(${f}), count(${f}) FROM air`);
+    expect(t.columns.map((c) => c.type)).toEqual(['FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'BIGINT']);
+    expect(t.columns[0].name).toBe('MAX(air.temperature)');
+    expect(t.sql).toContain('max(toFloat32(c3)) AS c7, ');
+    expect(t.sql).toContain('sum(toFloat64(toFloat32(c3))) AS c12, avg(toFloat64(toFloat32(c3))) AS c13, ');
+    expect(t.sql).toContain('if(count(toFloat64(toFloat32(c3))) < 2, NULL, stddevSamp(toFloat64(toFloat32(c3)))) AS c14, varPop(toFloat64(toFloat32(c3))) AS c15');
+    // The mean of the two middle values, rounded to Float32.
+    expect(t.sql).toContain('toFloat32((arrayElement(arraySort(groupArray(toFloat32(c3))), intDiv(length(arraySort(groupArray(toFloat32(c3)))) + 1, 2)) + ');
+  });
+
+  it('math functions: a FLOAT argument gives FLOAT (computed in Float64, rounded to Float32); integers and DOUBLE give DOUBLE', () => {
+    const f = 'CAST(temperature AS FLOAT)';
+    const t = tr(`SELECT sqrt(${f}) AS s, sqrt(pressure), sqrt(temperature), round(${f}, 1), abs(${f}), signum(${f}), floor(${f}), log(${f}), log(2, ${f}), log(temperature, ${f}) AS l, power(${f}, 2) FROM air`);
+    expect(t.columns.map((c) => c.type)).toEqual(['FLOAT', 'DOUBLE', 'DOUBLE', 'FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'FLOAT', 'DOUBLE', 'DOUBLE']);
+    expect(t.sql).toMatch(/^SELECT toFloat32\(sqrt\(toFloat64\(toFloat32\(c3\)\)\)\) AS c7, sqrt\(toFloat64\(c4\)\) AS c8, sqrt\(toFloat64\(c3\)\) AS c9, /);
+    expect(t.sql).toContain('toFloat32(round(toFloat64(toFloat32(c3)), 1)) AS c10, abs(toFloat32(c3)) AS c11, ');
+    expect(t.sql).toContain('toFloat32(floor(toFloat64(toFloat32(c3)))) AS c13, toFloat32(log10(toFloat64(toFloat32(c3)))) AS c14, ');
+  });
+
+  it('CASE, COALESCE, NULLIF and UNION: DOUBLE if any, else FLOAT with integers', () => {
+    const f = 'CAST(temperature AS FLOAT)';
+    expect(types(`SELECT CASE WHEN ok THEN ${f} ELSE 1 END, CASE WHEN ok THEN ${f} ELSE temperature END AS d, coalesce(pressure, ${f}) AS c, nullif(pressure, ${f}) AS n FROM air`)).toEqual([
+      'FLOAT',
+      'DOUBLE',
+      'FLOAT',
+      'FLOAT',
+    ]);
+    expect(select(`CASE WHEN ok THEN ${f} ELSE 100000 END AS x, coalesce(pressure, ${f}) AS c`)).toMatch(
+      /^SELECT multiIf\(c5, toFloat32\(c3\), toFloat32\(100000\)\) AS c7, coalesce\(toFloat32\(c4\), toFloat32\(c3\)\) AS c8 FROM /,
+    );
+    expect(tr(`SELECT ${f} AS v FROM air UNION ALL SELECT pressure FROM air`).columns).toEqual([{ name: 'v', type: 'FLOAT' }]);
+    expect(tr(`SELECT ${f} AS v FROM air UNION ALL SELECT pressure FROM air`).sql).toMatch(/ UNION ALL SELECT toFloat32\(c\d+\) AS c\d+ FROM /);
+    expect(types(`SELECT ${f} AS v FROM air UNION ALL SELECT temperature FROM air`)).toEqual(['DOUBLE']);
+  });
+
+  it('gap filling sorts FLOAT columns as floats and does not interpolate them', () => {
+    const where = "WHERE time >= '1970-01-01T00:00:00Z' AND time < '1970-01-01T00:00:01Z'";
+    const t = tr(`SELECT time_window_gapfill(time, INTERVAL '100 milliseconds') AS w, max(CAST(temperature AS FLOAT)) AS m FROM air ${where} GROUP BY w ORDER BY m`);
+    expect(t.gapfill?.sort).toEqual([{ index: 1, asc: true, nullsFirst: false, compare: 'float' }]);
+    const ni = error(`SELECT time_window_gapfill(time, INTERVAL '100 milliseconds') AS w, interpolate(max(CAST(temperature AS FLOAT))) FROM air ${where} GROUP BY w`);
+    expect([ni.code, ni.message]).toEqual(['010005', 'This feature is not implemented: interpolate of a FLOAT (Float32) column']);
   });
 });
 

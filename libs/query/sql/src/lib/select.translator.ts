@@ -77,7 +77,22 @@ function windowUnit(t: SqlType): TimeUnitName | undefined {
 }
 
 const isInt = (t: SqlType): boolean => t === 'BIGINT' || t === 'BIGINT UNSIGNED';
-const isNumeric = (t: SqlType): boolean => isInt(t) || t === 'DOUBLE';
+const isFloat = (t: SqlType): boolean => t === 'DOUBLE' || t === 'FLOAT';
+const isNumeric = (t: SqlType): boolean => isInt(t) || isFloat(t);
+
+/**
+ * DataFusion's common type of numeric operands (arithmetic, comparisons, CASE, UNION): Float64
+ * with anything, else Float32 with any integer, else UInt64 only among unsigned integers.
+ */
+function numericType(types: SqlType[]): SqlType {
+  if (types.includes('DOUBLE')) return 'DOUBLE';
+  if (types.includes('FLOAT')) return 'FLOAT';
+  return types.every((t) => t === 'BIGINT UNSIGNED') ? 'BIGINT UNSIGNED' : 'BIGINT';
+}
+
+// ClickHouse's conversion to each numeric type.
+const TO_NUMERIC: Record<string, string> = { BIGINT: 'toInt64', 'BIGINT UNSIGNED': 'toUInt64', DOUBLE: 'toFloat64', FLOAT: 'toFloat32' };
+
 // DataFusion coerces two timestamps to the coarser unit.
 const coarser = (a: TimeUnitName, b: TimeUnitName): TimeUnitName => (NANOS_PER[a] >= NANOS_PER[b] ? a : b);
 
@@ -90,6 +105,8 @@ function arrowName(t: SqlType): string {
       return 'UInt64';
     case 'DOUBLE':
       return 'Float64';
+    case 'FLOAT':
+      return 'Float32';
     case 'STRING':
       return 'Utf8';
     case 'BOOLEAN':
@@ -729,25 +746,22 @@ class ExprTranslator {
       throw planError(`Cannot coerce arithmetic expression ${arrowName(l.type)} ${op} ${arrowName(r.type)} to valid types`);
     }
     const types = [l.type, r.type].filter((t) => t !== 'NULL');
-    const type: SqlType =
-      types.length === 0
-        ? 'NULL'
-        : types.includes('DOUBLE')
-          ? 'DOUBLE'
-          : types.every((t) => t === 'BIGINT UNSIGNED')
-            ? 'BIGINT UNSIGNED'
-            : 'BIGINT';
+    const type: SqlType = types.length === 0 ? 'NULL' : numericType(types);
+    // DataFusion casts both operands to Float32 and computes in it; ClickHouse computes
+    // Float32 in Float64, which rounded back to Float32 gives the same +, -, *, /.
+    const [ls, rs] = type === 'FLOAT' ? [this.convert(l, 'FLOAT'), this.convert(r, 'FLOAT')] : [l.sql, r.sql];
     let sql: string;
     if (op === '/') {
-      sql = type === 'DOUBLE' ? `(${l.sql} / ${r.sql})` : `intDiv(${l.sql}, ${r.sql})`;
+      sql = isFloat(type) ? `(${ls} / ${rs})` : `intDiv(${ls}, ${rs})`;
     } else if (op === '%') {
       // ClickHouse 18.16 truncates float operands of `%` to integers.
-      sql = type === 'DOUBLE' ? `(${l.sql} - ${r.sql} * trunc(${l.sql} / ${r.sql}))` : `(${l.sql} % ${r.sql})`;
+      sql = isFloat(type) ? `(${ls} - ${rs} * trunc(${ls} / ${rs}))` : `(${ls} % ${rs})`;
     } else {
-      sql = `(${l.sql} ${op} ${r.sql})`;
+      sql = `(${ls} ${op} ${rs})`;
     }
     // ClickHouse widens UInt64 - UInt64 to Int64; DataFusion keeps UInt64.
     if (type === 'BIGINT UNSIGNED' && op === '-') sql = `toUInt64${sql}`;
+    if (type === 'FLOAT') sql = `toFloat32${sql}`;
     return node([l, r], sql, type, name);
   }
 
@@ -768,7 +782,12 @@ class ExprTranslator {
       const otherSql = this.convert(other, ts.type);
       return lu !== undefined ? [ts.sql, otherSql] : [otherSql, ts.sql];
     }
-    if (isNumeric(l.type) && isNumeric(r.type)) return [l.sql, r.sql];
+    if (isNumeric(l.type) && isNumeric(r.type)) {
+      // A Float32 against an integer compares as Float32 (16777217 equals 16777216 there);
+      // ClickHouse would compare the exact values.
+      if (numericType([l.type, r.type]) === 'FLOAT') return [this.convert(l, 'FLOAT'), this.convert(r, 'FLOAT')];
+      return [l.sql, r.sql];
+    }
     if (l.type === r.type) return [l.sql, r.sql];
     if (l.type === 'STRING' && isNumeric(r.type)) return [l.sql, this.convert(r, 'STRING')];
     if (r.type === 'STRING' && isNumeric(l.type)) return [this.convert(l, 'STRING'), r.sql];
@@ -802,6 +821,10 @@ class ExprTranslator {
       case 'DOUBLE':
         if (e.constant?.kind === 'int' && e.constant.value < SMALL_INT && e.constant.value > -SMALL_INT) return e.sql;
         return `toFloat64(${e.sql})`;
+      case 'FLOAT':
+        // Always explicit: ClickHouse's common type of Float32 and an Int32/UInt32 constant is
+        // Float64 (in multiIf, say), which would print Float64 digits.
+        return `toFloat32(${e.sql})`;
       case 'BIGINT':
         return `toInt64(${e.sql})`;
       case 'BIGINT UNSIGNED':
@@ -890,11 +913,11 @@ class ExprTranslator {
     }
     let sql: string;
     if (tsUnit(x.type) !== undefined && isNumeric(target)) {
-      sql = target === 'DOUBLE' ? `toFloat64(${x.sql})` : target === 'BIGINT UNSIGNED' ? `toUInt64(${x.sql})` : x.sql;
-    } else if (x.type === 'DOUBLE' && target === 'BIGINT') {
+      sql = target === 'BIGINT' ? x.sql : `${TO_NUMERIC[target]}(${x.sql})`;
+    } else if (isFloat(x.type) && target === 'BIGINT') {
       sql = `toInt64(${x.sql})`;
     } else if (x.type === 'STRING' && isNumeric(target)) {
-      sql = target === 'DOUBLE' ? `toFloat64(${x.sql})` : target === 'BIGINT' ? `toInt64(${x.sql})` : `toUInt64(${x.sql})`;
+      sql = `${TO_NUMERIC[target]}(${x.sql})`;
     } else {
       sql = this.convert(x, target);
     }
@@ -936,6 +959,9 @@ class ExprTranslator {
     };
     // Empty input must give NULL as in DataFusion; ClickHouse does that only for Nullable arguments.
     const nullableArg = (a: TExpr): string => (a.nullable ? a.sql : `toNullable(${a.sql})`);
+    // DataFusion sums, averages and takes variances of a Float32 as Float64 (ClickHouse's
+    // varSamp of a Float32 would stay Float32).
+    const asDouble = (a: TExpr): TExpr => (a.type === 'FLOAT' ? { ...a, sql: this.convert(a, 'DOUBLE'), type: 'DOUBLE' } : a);
 
     switch (fname) {
       case 'count': {
@@ -949,10 +975,10 @@ class ExprTranslator {
       case 'avg':
       case 'mean': {
         if (args.length !== 1) throw planError(`The function ${fname === 'sum' ? 'Sum' : 'Avg'} expects 1 arguments, but ${args.length} were provided`);
-        const a = args[0];
-        if (!isNumeric(a.type) && a.type !== 'NULL') {
-          throw planError(`The function ${fname === 'sum' ? 'Sum' : 'Avg'} does not support inputs of type ${arrowName(a.type)}.`);
+        if (!isNumeric(args[0].type) && args[0].type !== 'NULL') {
+          throw planError(`The function ${fname === 'sum' ? 'Sum' : 'Avg'} does not support inputs of type ${arrowName(args[0].type)}.`);
         }
+        const a = asDouble(args[0]);
         const chFn = fname === 'sum' ? 'sum' : 'avg';
         // ClickHouse 18.16 has no -Distinct combinator: aggregate the set of distinct values.
         const sql = e.distinct
@@ -1008,7 +1034,7 @@ class ExprTranslator {
         const n = `length(${sorted})`;
         const lo = `arrayElement(${sorted}, intDiv(${n} + 1, 2))`;
         const hi = `arrayElement(${sorted}, intDiv(${n}, 2) + 1)`;
-        const middle = isInt(a.type) ? `intDiv(${lo} + ${hi}, 2)` : `((${lo} + ${hi}) / 2)`;
+        const middle = isInt(a.type) ? `intDiv(${lo} + ${hi}, 2)` : a.type === 'FLOAT' ? `toFloat32((${lo} + ${hi}) / 2)` : `((${lo} + ${hi}) / 2)`;
         const sql = `if(${n} = 0, NULL, if(${n} % 2 = 1, ${lo}, ${middle}))`;
         return agg(sql, a.type, `${upper}(${argName(args)})`, true);
       }
@@ -1019,8 +1045,9 @@ class ExprTranslator {
         const isStd = fname.startsWith('stddev');
         const chFn = `${isStd ? 'stddev' : 'var'}${pop ? 'Pop' : 'Samp'}`;
         const dfName = `${isStd ? 'STDDEV' : 'VARIANCE'}${pop ? 'POP' : ''}`;
+        const a = asDouble(args[0]);
         // DataFusion answers NULL where the sample statistic is undefined (one value); ClickHouse nan.
-        const sql = pop ? `${chFn}(${nullableArg(args[0])})` : `if(count(${args[0].sql}) < 2, NULL, ${chFn}(${nullableArg(args[0])}))`;
+        const sql = pop ? `${chFn}(${nullableArg(a)})` : `if(count(${a.sql}) < 2, NULL, ${chFn}(${nullableArg(a)}))`;
         return agg(sql, 'DOUBLE', `${dfName}(${argName(args)})`, true);
       }
     }
@@ -1088,9 +1115,10 @@ function castTarget(typeName: string): SqlType | undefined {
     case 'TINYINT UNSIGNED':
       return 'BIGINT UNSIGNED';
     case 'DOUBLE':
+      return 'DOUBLE';
     case 'FLOAT':
     case 'REAL':
-      return 'DOUBLE';
+      return 'FLOAT';
     case 'VARCHAR':
     case 'TEXT':
     case 'STRING':
@@ -1109,10 +1137,7 @@ function commonType(types: SqlType[], what: string): SqlType {
   const present = types.filter((t) => t !== 'NULL');
   if (present.length === 0) return 'NULL';
   if (present.every((t) => t === present[0])) return present[0];
-  if (present.every(isNumeric)) {
-    if (present.includes('DOUBLE')) return 'DOUBLE';
-    return present.every((t) => t === 'BIGINT UNSIGNED') ? 'BIGINT UNSIGNED' : 'BIGINT';
-  }
+  if (present.every(isNumeric)) return numericType(present);
   const units = present.map(tsUnit);
   if (units.every((u) => u !== undefined)) return UNIT_TYPE[(units as TimeUnitName[]).reduce(coarser)];
   if (present.every((t) => t === 'STRING' || isNumeric(t))) return 'STRING';
@@ -1141,6 +1166,12 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     return a.type === 'STRING' || a.type === 'NULL' ? a.sql : t.convert(a, 'STRING');
   };
   const make = (sql: string, type: SqlType, extra: Partial<TExpr> = {}): TExpr => node(args, sql, type, name, extra);
+  // A Float64 computation whose result DataFusion types as Float32 when `float32`: round it to
+  // Float32 so that ClickHouse prints the Float32's digits.
+  const floatResult = (sql: string, float32: boolean): TExpr => (float32 ? make(`toFloat32(${sql})`, 'FLOAT') : make(sql, 'DOUBLE'));
+  // The math functions list their Float64 signature first (integers and NULL take it), so
+  // only a Float32 argument, with no Float64 one, keeps the result Float32.
+  const float32Arg = (): boolean => args.some((a) => a.type === 'FLOAT') && !args.some((a) => a.type === 'DOUBLE');
 
   const math1: Record<string, string> = {
     sqrt: 'sqrt', cbrt: 'cbrt', exp: 'exp', ln: 'log', log10: 'log10', log2: 'log2', sin: 'sin', cos: 'cos', tan: 'tan',
@@ -1148,7 +1179,7 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
   };
   if (math1[fname] !== undefined) {
     arity(1);
-    return make(`${math1[fname]}(toFloat64(${numeric(0)}))`, 'DOUBLE');
+    return floatResult(`${math1[fname]}(toFloat64(${numeric(0)}))`, float32Arg());
   }
 
   switch (fname) {
@@ -1158,13 +1189,13 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     case 'round':
       arity(1, 2);
       if (args.length === 2 && args[1].constant?.kind !== 'int') throw notImplemented('round with a non-constant precision');
-      return make(`round(toFloat64(${numeric(0)})${args.length === 2 ? `, ${args[1].sql}` : ''})`, 'DOUBLE');
+      return floatResult(`round(toFloat64(${numeric(0)})${args.length === 2 ? `, ${args[1].sql}` : ''})`, float32Arg());
     case 'log':
       // DataFusion's one-argument log is base 10; two arguments are (base, x).
       arity(1, 2);
       return args.length === 1
-        ? make(`log10(toFloat64(${numeric(0)}))`, 'DOUBLE')
-        : make(`(log(toFloat64(${numeric(1)})) / log(toFloat64(${numeric(0)})))`, 'DOUBLE');
+        ? floatResult(`log10(toFloat64(${numeric(0)}))`, float32Arg())
+        : floatResult(`(log(toFloat64(${numeric(1)})) / log(toFloat64(${numeric(0)})))`, float32Arg());
     case 'power':
     case 'pow': {
       arity(2);
@@ -1174,7 +1205,7 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     }
     case 'signum':
       arity(1);
-      return make(`toFloat64(multiIf(${numeric(0)} > 0, 1, ${args[0].sql} < 0, -1, 0))`, 'DOUBLE');
+      return floatResult(`toFloat64(multiIf(${numeric(0)} > 0, 1, ${args[0].sql} < 0, -1, 0))`, float32Arg());
     case 'pi':
       arity(0);
       return make('pi()', 'DOUBLE');
@@ -1246,7 +1277,10 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     case 'nullif': {
       arity(2);
       const [a, b] = t.comparable(args[0], args[1], '=');
-      return make(`nullIf(${a}, ${b})`, args[0].type, { nullable: true });
+      // Both arguments take their common type, so an integer against a Float32 comes out Float32.
+      const types = [args[0].type, args[1].type];
+      const float32 = types.every(isNumeric) && numericType(types) === 'FLOAT';
+      return make(`nullIf(${a}, ${b})`, float32 ? 'FLOAT' : args[0].type, { nullable: true });
     }
     case 'now':
       arity(0);
@@ -1346,12 +1380,10 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
     case 'atan2': {
       arity(2);
       const [y, x] = [numeric(0), numeric(1)];
-      // DataFusion's signatures are (Float32, Float32), then (Float64, Float64): integer
-      // arguments coerce to the first, so atan2 of two integers is a Float32 (atan2(10, 3) is
-      // 1.2793396), which no result type here can print. A NULL argument makes the result NULL
-      // whatever its type, so only two integer arguments are left out.
-      if (args.every((a) => isInt(a.type))) throw notImplemented(`${fname} of two integer arguments (a Float32 result)`);
-      return make(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), 'DOUBLE');
+      // DataFusion's signatures are (Float32, Float32), then (Float64, Float64): integers (and
+      // NULL) coerce to the first, so only a Float64 argument makes the result a Float64
+      // (atan2(10, 3) is the Float32 1.2793396).
+      return floatResult(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), !args.some((a) => a.type === 'DOUBLE'));
     }
     case 'regexp_match':
       // DataFusion answers a List(Utf8) of the first match's capture groups. The result types
@@ -2041,6 +2073,10 @@ function gapfillPlan(
   if (last >= first && (last - first) / w.slide + 1n > MAX_GAPFILL_WINDOWS) {
     throw planError(`gap filling would produce more than ${MAX_GAPFILL_WINDOWS} windows per group`);
   }
+  // The engine interpolates in Float64, which would give a Float32 column Float64 digits.
+  if (projection.some((p) => p.expr.fill === 'interpolate' && p.expr.type === 'FLOAT')) {
+    throw notImplemented('interpolate of a FLOAT (Float32) column');
+  }
   const fills: GapfillFill[] = projection.map((p, i) =>
     i === timeIndex ? 'time' : groupIndexes.includes(i) ? 'group' : (p.expr.fill ?? 'null'),
   );
@@ -2070,7 +2106,7 @@ function gapfillSortKey(o: Query['orderBy'][number], tr: ExprTranslator, project
   }
   if (index < 0) throw notImplemented('ORDER BY a gap-filling query on something other than its output columns');
   const type = columns[index].type;
-  const compare: GapfillSortKey['compare'] = type === 'DOUBLE' ? 'float' : isInt(type) || tsUnit(type) !== undefined ? 'integer' : 'text';
+  const compare: GapfillSortKey['compare'] = isFloat(type) ? 'float' : isInt(type) || tsUnit(type) !== undefined ? 'integer' : 'text';
   const asc = o.asc ?? true;
   return { index, asc, nullsFirst: o.nullsFirst ?? !asc, compare };
 }
