@@ -442,6 +442,15 @@ describe('SQL coverage (standalone)', () => {
       );
     });
 
+    // log lists Float32 first too: log10(3) = 0.47712125471… → f32 0.4771212637… = 0.47712126;
+    // log(100) = 2; log(2, 8) = ln 8 / ln 2 in f32 = 2.0794415 / 0.6931472 = 3; a DOUBLE
+    // argument keeps Float64: log(3.0) = 0.47712125471966244.
+    it('log of integers is a Float32 (CSV and JSON); of a DOUBLE a Float64', async () => {
+      const q = 'SELECT log(3) AS a, log(100) AS b, log(2, 8) AS c, log(3.0) AS d';
+      expect(result(await sql(q))).toEqual(ok('a,b,c,d\n0.47712126,2.0,3.0,0.47712125471966244\n'));
+      expect(result(await sql(q, { accept: 'application/json' }))).toEqual(ok('[{"a":0.477,"b":2.0,"c":3.0,"d":0.47712125471966244}]'));
+    });
+
     // CAST(x AS FLOAT) is a Float32 with the operand's name; 1.23456789 as f32 is
     // 1.2345678806… → 1.2345679 (JSON 1.235). FLOAT with a BIGINT computes in f32: y / 3 is
     // 0.5, -0.25/3 = -0.0833333333… → -0.0833333358… = -0.083333336, 100/3 → 33.33333206… =

@@ -469,6 +469,12 @@ describe('translateSelect: Float32 (FLOAT) results', () => {
     expect(t.sql).toContain('toFloat32(floor(toFloat64(toFloat32(c3)))) AS c13, toFloat32(log10(toFloat64(toFloat32(c3)))) AS c14, ');
   });
 
+  it('log, like atan2, lists Float32 first: integer and NULL arguments give FLOAT, a DOUBLE argument DOUBLE', () => {
+    const t = tr('SELECT log(pressure), log(2, pressure), log(NULL), log(temperature), log(2, temperature), log(pressure, 10) FROM air');
+    expect(t.columns.map((c) => c.type)).toEqual(['FLOAT', 'FLOAT', 'FLOAT', 'DOUBLE', 'DOUBLE', 'FLOAT']);
+    expect(t.sql).toMatch(/^SELECT toFloat32\(log10\(toFloat64\(c4\)\)\) AS c7, toFloat32\(\(log\(toFloat64\(c4\)\) \/ log\(toFloat64\(2\)\)\)\) AS c8, /);
+  });
+
   it('CASE, COALESCE, NULLIF and UNION: DOUBLE if any, else FLOAT with integers', () => {
     const f = 'CAST(temperature AS FLOAT)';
     expect(types(`SELECT CASE WHEN ok THEN ${f} ELSE 1 END, CASE WHEN ok THEN ${f} ELSE temperature END AS d, coalesce(pressure, ${f}) AS c, nullif(pressure, ${f}) AS n FROM air`)).toEqual([

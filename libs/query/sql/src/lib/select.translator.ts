@@ -1172,6 +1172,8 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
   // The math functions list their Float64 signature first (integers and NULL take it), so
   // only a Float32 argument, with no Float64 one, keeps the result Float32.
   const float32Arg = (): boolean => args.some((a) => a.type === 'FLOAT') && !args.some((a) => a.type === 'DOUBLE');
+  // log and atan2 list Float32 first: integers and NULL take it, only a Float64 argument does not.
+  const float32First = (): boolean => !args.some((a) => a.type === 'DOUBLE');
 
   const math1: Record<string, string> = {
     sqrt: 'sqrt', cbrt: 'cbrt', exp: 'exp', ln: 'log', log10: 'log10', log2: 'log2', sin: 'sin', cos: 'cos', tan: 'tan',
@@ -1191,11 +1193,13 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       if (args.length === 2 && args[1].constant?.kind !== 'int') throw notImplemented('round with a non-constant precision');
       return floatResult(`round(toFloat64(${numeric(0)})${args.length === 2 ? `, ${args[1].sql}` : ''})`, float32Arg());
     case 'log':
-      // DataFusion's one-argument log is base 10; two arguments are (base, x).
+      // DataFusion's one-argument log is base 10; two arguments are (base, x). Its signatures
+      // list Float32 before Float64 (as atan2's do), so integers and NULL coerce to Float32
+      // and only a Float64 argument makes the result a Float64 (log(100) is the Float32 2).
       arity(1, 2);
       return args.length === 1
-        ? floatResult(`log10(toFloat64(${numeric(0)}))`, float32Arg())
-        : floatResult(`(log(toFloat64(${numeric(1)})) / log(toFloat64(${numeric(0)})))`, float32Arg());
+        ? floatResult(`log10(toFloat64(${numeric(0)}))`, float32First())
+        : floatResult(`(log(toFloat64(${numeric(1)})) / log(toFloat64(${numeric(0)})))`, float32First());
     case 'power':
     case 'pow': {
       arity(2);
@@ -1383,7 +1387,7 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       // DataFusion's signatures are (Float32, Float32), then (Float64, Float64): integers (and
       // NULL) coerce to the first, so only a Float64 argument makes the result a Float64
       // (atan2(10, 3) is the Float32 1.2793396).
-      return floatResult(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), !args.some((a) => a.type === 'DOUBLE'));
+      return floatResult(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), float32First());
     }
     case 'regexp_match':
       // DataFusion answers a List(Utf8) of the first match's capture groups. The result types
