@@ -16,7 +16,9 @@ export type ResultType =
   | 'DOUBLE'
   // Arrow's Float32: no table column has it, but expressions do (CAST(x AS FLOAT), atan2 of integers).
   | 'FLOAT'
-  | 'BOOLEAN';
+  | 'BOOLEAN'
+  // Arrow's List(Utf8): regexp_match's result.
+  | 'LIST(STRING)';
 
 export interface ResultColumn {
   name: string;
@@ -30,7 +32,8 @@ export interface ResultColumn {
  * BIGINT / BIGINT UNSIGNED: decimal integer; DOUBLE: a decimal or exponent form that
  * Number() reads exactly, or "inf", "-inf", "nan"; FLOAT: the same forms, with the shortest
  * digits that read back to the same Float32 (e.g. "1.2345679"); BOOLEAN: "true" / "false";
- * STRING: the text.
+ * STRING: the text; LIST(STRING): each element as its UTF-8 byte length, ':' and its text
+ * ("1:a2:bc" is ["a", "bc"]).
  */
 export type ResultRow = (string | null)[];
 

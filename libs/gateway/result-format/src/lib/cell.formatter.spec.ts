@@ -1,4 +1,4 @@
-import { cellFormatterFor } from './cell.formatter';
+import { cellFormatterFor, decodeStringList } from './cell.formatter';
 import { ResultRenderError } from './result-format.error';
 
 describe('time_window struct cells', () => {
@@ -12,6 +12,33 @@ describe('time_window struct cells', () => {
 
   it('has no CSV form, like arrow-csv for nested types', () => {
     expect(() => cell.csv('0,10')).toThrow(ResultRenderError);
+  });
+});
+
+describe('LIST(STRING) cells (regexp_match)', () => {
+  const cell = cellFormatterFor({ name: 'm', type: 'LIST(STRING)' });
+
+  it('decode each element from its UTF-8 byte length; anything else is not a canonical cell', () => {
+    expect(decodeStringList('3:foo2:120:')).toEqual(['foo', '12', '']);
+    expect(decodeStringList('6:wörld4:a:b,')).toEqual(['wörld', 'a:b,']);
+    expect(decodeStringList('')).toEqual([]);
+    expect(decodeStringList('3:fo')).toBeUndefined();
+    expect(decodeStringList('x:a')).toBeUndefined();
+    expect(decodeStringList('01:a')).toBeUndefined();
+  });
+
+  it('print as arrow-cast displays a list in tables and as arrow-json writes it, strings escaped', () => {
+    expect(cell.display('3:foo2:12')).toBe('[foo, 12]');
+    expect(cell.json('3:foo5:"q"\\n')).toBe('["foo","\\"q\\"\\\\n"]');
+    expect(cell.json(null)).toBeUndefined();
+    expect(cell.display(null)).toBe('');
+    expect(() => cell.json('9:a')).toThrow(ResultRenderError);
+  });
+
+  it('has no CSV form, like arrow-csv for nested types', () => {
+    expect(() => cell.csv('1:a')).toThrow(
+      'Csv error: Nested type List(Field { name: "item", data_type: Utf8, nullable: true, dict_id: 0, dict_is_ordered: false, metadata: {} }) is not supported in CSV',
+    );
   });
 });
 

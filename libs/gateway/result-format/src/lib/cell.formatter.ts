@@ -56,6 +56,8 @@ export function cellFormatterFor(column: ResultColumn): CellFormatter {
       return booleanFormatter(column.name);
     case 'STRING':
       return stringFormatter(column.name);
+    case 'LIST(STRING)':
+      return stringListFormatter(column.name);
     default:
       // A type the contract gains later should still come out, as text, rather than fail a query.
       return stringFormatter(column.name);
@@ -174,6 +176,45 @@ function windowFormatter(name: string, unit: TimestampUnit): CellFormatter {
       return `{"start":${jsonString(start)},"end":${jsonString(end)}}`;
     },
   };
+}
+
+/**
+ * regexp_match's List(Utf8). arrow-csv 42 refuses nested types, as for time_window's struct;
+ * arrow-cast displays `[a, bc]` and arrow-json writes `["a","bc"]`.
+ */
+function stringListFormatter(name: string): CellFormatter {
+  const parse = (text: string): string[] => {
+    const items = decodeStringList(text);
+    if (items === undefined) throw invalidCell(name, 'LIST(STRING)', text);
+    return items;
+  };
+  return {
+    name,
+    csv: () => {
+      throw new ResultRenderError(
+        'Csv error: Nested type List(Field { name: "item", data_type: Utf8, nullable: true, dict_id: 0, dict_is_ordered: false, metadata: {} }) is not supported in CSV',
+      );
+    },
+    display: (text) => (text === null ? '' : `[${parse(text).join(', ')}]`),
+    json: (text) => (text === null ? undefined : `[${parse(text).map(jsonString).join(',')}]`),
+  };
+}
+
+/** The canonical LIST(STRING) cell: each element as its UTF-8 byte length, ':' and its bytes. */
+export function decodeStringList(text: string): string[] | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  const items: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const colon = bytes.indexOf(0x3a, at);
+    const digits = colon < 0 ? '' : bytes.toString('latin1', at, colon);
+    if (!/^(0|[1-9]\d*)$/.test(digits)) return undefined;
+    const end = colon + 1 + Number(digits);
+    if (end > bytes.length) return undefined;
+    items.push(bytes.toString('utf8', colon + 1, end));
+    at = end;
+  }
+  return items;
 }
 
 /** arrow's Debug text of time_window's struct type (fields are non-nullable timestamps). */

@@ -384,10 +384,41 @@ describe('translateSelect: initcap, atan2 and regexp_match', () => {
     );
   });
 
-  it('regexp_match stays not implemented (a List result)', () => {
-    const ni = error("SELECT regexp_match(note, '(a)(b)') FROM air");
-    expect(ni.code).toBe('010005');
-    expect(ni.message).toBe('This feature is not implemented: function regexp_match');
+  it('regexp_match: a LIST(STRING) of the first match\'s groups, each a replaceRegexpOne over the whole string', () => {
+    const t = tr("SELECT regexp_match(note, '(a)(b)') FROM air");
+    expect(t.columns).toEqual([{ name: 'regexp_match(air.note,Utf8("(a)(b)"))', type: 'LIST(STRING)' }]);
+    const group = (i: number) => `replaceRegexpOne(c6, '^(?s:.*?)(?-s:(a)(b))(?s:.*)$', '\\\\${i}')`;
+    expect(t.sql).toContain(
+      `if(match(c6, '(?-s:(a)(b))'), concat(toString(length(${group(1)})), ':', ${group(1)}, toString(length(${group(2)})), ':', ${group(2)}), NULL) AS c7`,
+    );
+  });
+
+  it('regexp_match without groups answers the whole match; flags go in front as (?flags)', () => {
+    const select = (list: string): string => tr(`SELECT ${list} FROM air`).sql;
+    expect(select("regexp_match(note, 'b+', 'i')")).toContain(
+      "if(match(c6, '(?-s:(?i)b+)'), concat(toString(length(replaceRegexpOne(c6, '^(?s:.*?)((?-s:(?i)b+))(?s:.*)$', '\\\\1'))), ':', ",
+    );
+  });
+
+  it('regexp_match counts capturing groups only: not escaped, not in a class, not (?:…), but named ones', () => {
+    const groups = (pattern: string) => (tr(`SELECT regexp_match(note, '${pattern}') FROM air`).sql.match(/replaceRegexpOne/g) ?? []).length / 2;
+    expect(groups('a')).toBe(1);
+    expect(groups('\\(a\\)')).toBe(1);
+    expect(groups('[(]a[)]')).toBe(1);
+    expect(groups('[](]a')).toBe(1);
+    expect(groups('(?:a)(b)')).toBe(1);
+    expect(groups('(?P<x>a)(?i:b)(c)')).toBe(2);
+    expect(groups('(a)(b)(c)(d)(e)(f)(g)(h)(i)')).toBe(9);
+  });
+
+  it('regexp_match errors: the global flag as arrow words it; more than 9 groups, a column pattern or flag x are not implemented', () => {
+    const g = error("SELECT regexp_match(note, 'a', 'g') FROM air");
+    expect([g.code, g.message]).toEqual(['010001', 'Datafusion: Arrow error: Compute error: regexp_match() does not support the "global" option']);
+    expect(error("SELECT regexp_match(note, '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)') FROM air").message).toBe(
+      'This feature is not implemented: regexp_match with more than 9 capture groups',
+    );
+    expect(error('SELECT regexp_match(note, note) FROM air').code).toBe('010005');
+    expect(error("SELECT regexp_match(note, 'a', 'x') FROM air").code).toBe('010005');
   });
 });
 

@@ -115,6 +115,8 @@ function arrowName(t: SqlType): string {
       return 'Null';
     case 'INTERVAL':
       return 'Interval(MonthDayNano)';
+    case 'LIST(STRING)':
+      return 'List(Utf8)';
     default: {
       const wu = windowUnit(t);
       if (wu !== undefined) return `Struct([start, end])`;
@@ -1389,13 +1391,21 @@ function scalarFunction(t: ExprTranslator, fname: string, args: TExpr[], now: bi
       // (atan2(10, 3) is the Float32 1.2793396).
       return floatResult(atan2Sql(`toFloat64(${y})`, `toFloat64(${x})`), float32First());
     }
-    case 'regexp_match':
-      // DataFusion answers a List(Utf8) of the first match's capture groups. The result types
-      // have no list (CnosDB would print it in JSON and table bodies and reject it in CSV like
-      // time_window's struct), and ClickHouse 18.16 has no way to extract several groups of
-      // one match (no extractAllGroups; replaceRegexpOne reaches \9 at most and cannot tell an
-      // unmatched optional group, which DataFusion leaves out, from an empty one).
-      throw notImplemented(`function ${fname}`);
+    case 'regexp_match': {
+      arity(2, 3);
+      const pattern = args[1].constant;
+      const flags = args.length === 3 ? args[2].constant : { kind: 'string' as const, value: '' };
+      if (pattern?.kind === 'null' || flags?.kind === 'null') return make('NULL', 'LIST(STRING)', { nullable: true });
+      if (pattern?.kind !== 'string' || flags?.kind !== 'string') throw notImplemented(`${fname} with a non-constant pattern or flags`);
+      // arrow's kernel refuses 'g'; RE2 knows the other Rust flags but x (and u is its default).
+      if (flags.value.includes('g')) {
+        throw new SqlSemanticError('Datafusion: Arrow error: Compute error: regexp_match() does not support the "global" option', SqlErrorCode.datafusion);
+      }
+      if (!/^[imsU]*$/.test(flags.value)) throw notImplemented(`${fname} with flags '${flags.value}'`);
+      const sql = regexpMatchSql(str(0), flags.value === '' ? pattern.value : `(?${flags.value})${pattern.value}`);
+      if (sql === undefined) throw notImplemented(`${fname} with more than 9 capture groups`);
+      return make(sql, 'LIST(STRING)', { nullable: true });
+    }
     default:
       throw planError(`Invalid function '${fname}'`);
   }
@@ -1417,6 +1427,53 @@ function initcapSql(s: string): string {
     sql = `replaceRegexpAll(${sql}, '(^|[^A-Za-z0-9])${letter}', '\\\\1${letter.toUpperCase()}')`;
   }
   return sql;
+}
+
+/**
+ * regexp_match(s, pattern) as DataFusion 27 answers it: NULL without a match, else the list of
+ * the first match's capture groups (the whole match when the pattern has none), in the canonical
+ * LIST(STRING) cell text: each element as its UTF-8 byte length, a colon and the text
+ * ("1:a2:bc"). ClickHouse 18.16 has no function returning several groups of one match, so each
+ * group is a replaceRegexpOne over the whole string: a lazy prefix finds the first position the
+ * pattern matches at, where RE2's leftmost-first choice picks the same groups as Rust's regex.
+ * `\1`..`\9` are all a replacement can name, so at most 9 groups (undefined beyond). An optional
+ * group that took no part in the match comes out as an empty element where DataFusion leaves it
+ * out. `.` does not match a newline unless the pattern says (?s), as in Rust (ClickHouse's
+ * `match` would let it).
+ */
+function regexpMatchSql(s: string, pattern: string): string | undefined {
+  const groups = captureGroupCount(pattern);
+  if (groups > 9) return undefined;
+  const inner = `(?-s:${pattern})`;
+  const whole = chString(`^(?s:.*?)${groups === 0 ? `(${inner})` : inner}(?s:.*)$`);
+  const element = (i: number) => {
+    const g = `replaceRegexpOne(${s}, ${whole}, ${chString(`\\${i}`)})`;
+    return `toString(length(${g})), ':', ${g}`;
+  };
+  const elements = Array.from({ length: Math.max(groups, 1) }, (_, i) => element(i + 1));
+  return `if(match(${s}, ${chString(inner)}), concat(${elements.join(', ')}), NULL)`;
+}
+
+/** Capturing groups in a regular expression: `(` not escaped, outside a class, not `(?…` unless named. */
+function captureGroupCount(pattern: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++; // a leading ] is a literal
+    } else if (c === '(') {
+      const named = pattern.startsWith('(?P<', i) || (pattern.startsWith('(?<', i) && pattern[i + 3] !== '=' && pattern[i + 3] !== '!');
+      if (pattern[i + 1] !== '?' || named) count++;
+    }
+  }
+  return count;
 }
 
 /**
