@@ -147,6 +147,11 @@ interface PacedResult {
   visApiMs: number[];
   visChMs: number[];
   visTimeouts: number;
+  /** Rows of every paced batch answered 200, the uncounted lead-in's too. */
+  ackedRows: number;
+  /** After the paced phase: rows acknowledged in the whole mode, and SELECT count(*) once they were stored. */
+  expectedRows?: number;
+  apiCount?: number;
 }
 
 interface ModeResult {
@@ -382,7 +387,17 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
       monitor: monitorFigures,
       ddl,
     };
-    if (PACED_S > 0) result.paced = await pacedPhase(t.url, cache, () => next++, Math.min(TARGETS[mode], 0.8 * result.rowsPerSec));
+    if (PACED_S > 0) {
+      const paced = await pacedPhase(t.url, cache, () => next++, Math.min(TARGETS[mode], 0.8 * result.rowsPerSec));
+      // The paced batches were acknowledged too: wait until they are stored and count again. In
+      // distributed mode acknowledged rows still in Kafka when the topology stops are stored by
+      // the next run's storage writer, into that run's table of the same name.
+      paced.expectedRows = ackedTotal + paced.ackedRows;
+      const deadline = nowMs() + DRAIN_S * 1000;
+      while (nowMs() < deadline && (await chActiveRows(CH_DB, TABLE)) < paced.expectedRows) await sleep(50);
+      paced.apiCount = Number(await apiScalar(t.url, `SELECT count(*) FROM ${TABLE}`, DB));
+      result.paced = paced;
+    }
     printTimeline(timeline, warmEnd - t0);
     printMode(result);
     return result;
@@ -430,7 +445,7 @@ async function pacedPhase(url: string, cache: BatchCache, nextBatch: () => numbe
   // Visibility below saturation too: about one batch per PROBE_MS is followed until its last
   // row can be read (at saturation the lag is mostly the backlog the closed loop builds).
   const probeEvery = Math.max(1, Math.round(PROBE_MS / interval));
-  const result: PacedResult = { rate, ackMs: [], sentAtMs: [], failed: 0, visApiMs: [], visChMs: [], visTimeouts: 0 };
+  const result: PacedResult = { rate, ackMs: [], sentAtMs: [], failed: 0, visApiMs: [], visChMs: [], visTimeouts: 0, ackedRows: 0 };
   const t0 = nowMs();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -439,6 +454,7 @@ async function pacedPhase(url: string, cache: BatchCache, nextBatch: () => numbe
       apiWriteGzip(url, bodies[i], DB).then(
         async (r) => {
           if (r.status !== 200) return void result.failed++;
+          result.ackedRows += BATCH;
           if (i < warm) return;
           result.ackMs.push(r.ms);
           result.sentAtMs.push((i - warm) * interval);
@@ -475,7 +491,8 @@ function pcts(xs: number[]): { p50: number; p99: number } {
 
 function lossVerdict(r: ModeResult): string {
   if (!r.drained) return 'INCONCLUSIVE (not drained; rows may still be in Kafka)';
-  return r.apiCount === r.ackedTotal && r.failed === 0 ? 'ok' : 'LOSS OR FAILURES';
+  const pacedOk = r.paced === undefined || (r.paced.apiCount === r.paced.expectedRows && r.paced.failed === 0);
+  return r.apiCount === r.ackedTotal && r.failed === 0 && pacedOk ? 'ok' : 'LOSS OR FAILURES';
 }
 
 function printMode(r: ModeResult): void {
@@ -528,6 +545,12 @@ function printMode(r: ModeResult): void {
     `zero loss:         acknowledged ${fmtInt(r.ackedTotal)} rows, SELECT count(*) = ${fmtInt(r.apiCount)} (ClickHouse rows incl. any replays ${fmtInt(r.rawCount)}), ` +
       `failed requests ${r.failed}: ${lossVerdict(r)}`,
   );
+  if (r.paced?.expectedRows !== undefined) {
+    console.log(
+      `  after the paced phase too: acknowledged ${fmtInt(r.paced.expectedRows)} rows, SELECT count(*) = ${fmtInt(r.paced.apiCount ?? NaN)}, ` +
+        `failed paced requests ${r.paced.failed}`,
+    );
+  }
   for (const e of r.errors) console.log(`  error: ${e}`);
   printProcessTable(r.monitor);
 }
