@@ -343,16 +343,7 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
     await Promise.all([sampler, windowMarks]);
 
     // Drain (distributed: Kafka backlog into ClickHouse), then the exact count.
-    let drained = false;
-    let rawCount = 0;
-    while (nowMs() - loadEnd < DRAIN_S * 1000) {
-      rawCount = await chActiveRows(CH_DB, TABLE);
-      if (rawCount >= ackedTotal) {
-        drained = true;
-        break;
-      }
-      await sleep(50);
-    }
+    const { drained, rawCount } = await waitStored(ackedTotal);
     const drainMs = nowMs() - loadEnd;
     await prober;
     const apiCount = Number(await apiScalar(t.url, `SELECT count(*) FROM ${TABLE}`, DB));
@@ -393,8 +384,7 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
       // distributed mode acknowledged rows still in Kafka when the topology stops are stored by
       // the next run's storage writer, into that run's table of the same name.
       paced.expectedRows = ackedTotal + paced.ackedRows;
-      const deadline = nowMs() + DRAIN_S * 1000;
-      while (nowMs() < deadline && (await chActiveRows(CH_DB, TABLE)) < paced.expectedRows) await sleep(50);
+      await waitStored(paced.expectedRows);
       paced.apiCount = Number(await apiScalar(t.url, `SELECT count(*) FROM ${TABLE}`, DB));
       result.paced = paced;
     }
@@ -405,6 +395,17 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
     await t.stop();
     running.delete(t);
     if (!KEEP) await dropTable(true).catch((err) => console.log(`cleanup failed: ${(err as Error).message}`));
+  }
+}
+
+/** Polls ClickHouse until `rows` rows are stored in the bench table, for at most DRAIN_S. */
+async function waitStored(rows: number): Promise<{ drained: boolean; rawCount: number }> {
+  const deadline = nowMs() + DRAIN_S * 1000;
+  for (;;) {
+    const rawCount = await chActiveRows(CH_DB, TABLE);
+    if (rawCount >= rows) return { drained: true, rawCount };
+    if (nowMs() >= deadline) return { drained: false, rawCount };
+    await sleep(50);
   }
 }
 
@@ -516,7 +517,9 @@ function printMode(r: ModeResult): void {
     const windows = new Map<number, number[]>();
     sentAtMs.forEach((at, i) => {
       const w = Math.floor(at / 5000);
-      windows.set(w, [...(windows.get(w) ?? []), ackMs[i]]);
+      const xs = windows.get(w) ?? [];
+      xs.push(ackMs[i]);
+      windows.set(w, xs);
     });
     const perWindow = [...windows.entries()].map(([w, xs]) => `${w * 5}s ${fmtMs(pcts(xs).p50)}/${fmtMs(Math.max(...xs))}`);
     console.log(`paced ack by 5 s window (p50/max): ${perWindow.join(', ')}`);
