@@ -217,6 +217,17 @@ export function procCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** The nice value of the process's main thread, or undefined if it is gone. */
+export function procNice(pid: number): number | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 19 (nice) is rest[16].
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Machine-wide CPU seconds: busy and total (all cores), from /proc/stat. */
 export function machineCpuSeconds(): { busy: number; total: number; cores: number } {
   const s = fs.readFileSync('/proc/stat', 'utf8');

@@ -62,6 +62,8 @@
  *                           R rows/s wait WORKERS x BATCH / R on average whatever the service does.
  *   BENCH_DRAIN_TIMEOUT_SECONDS [900]   BENCH_DB [bench]   BENCH_KEEP [0]
  *   CLICKHOUSE_URL [http://127.0.0.1:8123], CLICKHOUSE_TCP_PORT [9000], KAFKA_BROKERS
+ *   CNOSDB_STORAGE_WRITER_NICE [10] the distributed storage writer's CPU priority (decision 0011;
+ *                           0 compares against normal priority)
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -92,6 +94,7 @@ import {
   percentile,
   printProcessTable,
   ProcessMonitor,
+  procNice,
   codeLabel,
   RunningTopology,
   sleep,
@@ -226,7 +229,9 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
   try {
     await ensureDatabase(t.url);
     const pids = { ...appPids(t), ...infraPids() };
-    console.log(`processes: ${Object.entries(pids).map(([n, p]) => `${n}=${p}`).join(', ')}`);
+    // Nice values show the CPU priorities the topology gave its processes (decisions 0010, 0011).
+    const niceNote = (pid: number) => (procNice(pid) ? ` (nice ${procNice(pid)})` : '');
+    console.log(`processes: ${Object.entries(pids).map(([n, p]) => `${n}=${p}${niceNote(p)}`).join(', ')}`);
     const others = mode === 'distributed' ? otherStorageWriters(Object.values(pids)) : [];
     if (others.length > 0) {
       console.log(`WARNING: other storage writers are running (pids ${others.join(', ')}): they share the consumer group, so these figures are not clean (run under flock -o /tmp/cnosdb-e2e.lock)`);

@@ -11,12 +11,16 @@ const root = path.resolve(__dirname, '../..');
 /**
  * Starts `node tools/scripts/run-app.js <app>` with env overrides; output goes to logFile.
  * CNOSDB_NODE_ARGS adds node options that NODE_OPTIONS refuses (e.g. `--cpu-prof`) to every app.
+ * `nice` (1-19) starts the process under `nice -n`, so every thread it creates inherits the
+ * lower CPU priority (renicing a running node process would reach its main thread only).
  */
-function startApp(app, env, logFile) {
+function startApp(app, env, logFile, { nice = 0 } = {}) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
   const nodeArgs = (process.env.CNOSDB_NODE_ARGS || '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'tools/scripts/run-app.js'), app], {
+  const argv = [process.execPath, ...nodeArgs, path.join(root, 'tools/scripts/run-app.js'), app];
+  const [command, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...argv] : argv;
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],

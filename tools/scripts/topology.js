@@ -7,6 +7,19 @@ const { startApp, waitForHttp, waitForPort, root } = require('./supervisor');
 
 const DISTRIBUTED_APPS = ['parser-lineprotocol', 'query-service', 'storage-writer', 'gateway'];
 
+/**
+ * The storage writer's CPU priority when every process shares one machine (decision 0011):
+ * it batches from Kafka and its lag is counted in seconds, while a client waits on the
+ * gateway, the parser and Kafka for every write, so it yields the CPU to them under contention.
+ * CNOSDB_STORAGE_WRITER_NICE sets another nice value; 0 runs it at normal priority.
+ */
+function storageWriterNice(env = process.env) {
+  const raw = env.CNOSDB_STORAGE_WRITER_NICE;
+  if (raw === undefined || raw === '') return 10;
+  if (!/^\d+$/.test(raw) || Number(raw) > 19) throw new Error(`CNOSDB_STORAGE_WRITER_NICE must be a nice value from 0 to 19, got "${raw}"`);
+  return Number(raw);
+}
+
 async function startStandalone({ port = 8902, logDir = path.join(root, '.data/logs'), env = {} } = {}) {
   const proc = startApp('standalone', { CNOSDB_HTTP_PORT: String(port), ...env }, path.join(logDir, 'standalone.log'));
   try {
@@ -27,8 +40,9 @@ async function startDistributed({ port = 8902, lpPort = 50051, queryPort = 50052
     CNOSDB_HTTP_PORT: String(port),
     ...env,
   };
+  const nice = { 'storage-writer': storageWriterNice() };
   const apps = {};
-  const start = (name) => (apps[name] = startApp(name, common, path.join(logDir, `${name}.log`)));
+  const start = (name) => (apps[name] = startApp(name, common, path.join(logDir, `${name}.log`), { nice: nice[name] }));
   const topology = {
     url: `http://127.0.0.1:${port}`,
     apps,
@@ -54,7 +68,7 @@ async function startDistributed({ port = 8902, lpPort = 50051, queryPort = 50052
   return topology;
 }
 
-module.exports = { startStandalone, startDistributed, DISTRIBUTED_APPS };
+module.exports = { startStandalone, startDistributed, storageWriterNice, DISTRIBUTED_APPS };
 
 // `node tools/scripts/topology.js distributed|standalone`: run in the foreground until Ctrl-C.
 if (require.main === module) {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { basicAuth, CnosClient, request, startTopology, Topology, uniqueName } from '@cnosdb/shared/testing';
 
 jest.setTimeout(180_000);
@@ -187,6 +188,17 @@ describe.each(MODES)('REST API walking skeleton (%s)', (mode) => {
       expect(res.status).toBe(200);
       const expectedSum = acked.reduce((a, b) => a + b, 0);
       expect(res.text).toBe(`n,total\n${acked.length},${expectedSum}\n`);
+    });
+
+    it('runs the storage writer, every thread of it, at nice 10 and the acknowledgement path at 0 (decision 0011)', () => {
+      const pids = topology.pids();
+      const threadNices = (pid: number) =>
+        fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
+          const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      expect(new Set(threadNices(pids['storage-writer']))).toEqual(new Set([10]));
+      for (const app of ['gateway', 'parser-lineprotocol', 'query-service']) expect(new Set(threadNices(pids[app]))).toEqual(new Set([0]));
     });
   }
 });
