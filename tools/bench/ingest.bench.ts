@@ -27,7 +27,8 @@
  *
  * Data goes to table `cpu` of the CnosDB database `bench` (created if missing, through the API's
  * CREATE DATABASE or else the metadata store, and left in place; the table is dropped before
- * each mode and after it unless BENCH_KEEP=1). Ports: 28902 (standalone),
+ * each mode, and after it, unless BENCH_KEEP=1, renamed `cpu_done_<mode>` and detached until the
+ * run's measurements are over, then dropped: see below). Ports: 28902 (standalone),
  * 28903 + gRPC 25051/25052 (distributed). Logs: .data/logs/bench/.
  *
  * Run-to-run variance: on this 2-core VM the first standalone run after a ClickHouse start
@@ -36,9 +37,13 @@
  * third of its CPU in the kernel's `recently_deleted` under `ext4_create`: ClickHouse writes
  * about 50 files per part (two per column) and deletes them after merges and at DROP, and an
  * ext4 without a journal (this VM's root file system: no `data=` in /proc/fs/ext4/<dev>/options)
- * scans past recently deleted inodes on every file it creates. So compare runs that each start
- * on a freshly restarted ClickHouse, and read the per-window paced latencies (printed after the
- * paced p99) before blaming the service for a tail.
+ * scans past recently deleted inodes on every file it creates: those deleted in the last 60 s,
+ * or 360 s while their inode table block is dirty (RECENTCY_MIN and RECENTCY_DIRTY in
+ * fs/ext4/ialloc.c). So what slows a run is how many files were deleted in the minutes before
+ * it, not how long ClickHouse has been up. The run therefore drops no table while it
+ * measures: each mode's table is set aside and dropped after the yardstick. Leave about
+ * 6 minutes between runs, or compare runs spaced alike. Read the per-window paced latencies
+ * (printed after the paced p99) before blaming the service for a tail.
  *
  * Environment (defaults in brackets):
  *   BENCH_QUICK=1           quick run: 10 s per mode, 3 s warm-up
@@ -186,12 +191,42 @@ interface ModeResult {
 
 const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
-/** Drops the benchmark table (synchronously: ClickHouse deletes every part directory first). */
-async function dropTable(log = false): Promise<void> {
+/** Drops a table of the benchmark database (synchronously: ClickHouse deletes every part directory first). */
+async function dropTable(log = false, table = TABLE): Promise<void> {
   const t0 = nowMs();
-  const parts = (await chText(`SELECT count() FROM system.parts WHERE database = '${CH_DB}' AND table = '${TABLE}' FORMAT TabSeparated`)).trim();
-  await chText(`DROP TABLE IF EXISTS ${chIdent(CH_DB)}.${chIdent(TABLE)}`);
-  if (log) console.log(`cleanup: DROP TABLE ${CH_DB}.${TABLE} (${parts} parts, active and outdated) took ${((nowMs() - t0) / 1000).toFixed(1)} s`);
+  const parts = (await chText(`SELECT count() FROM system.parts WHERE database = '${CH_DB}' AND table = '${table}' FORMAT TabSeparated`)).trim();
+  await chText(`DROP TABLE IF EXISTS ${chIdent(CH_DB)}.${chIdent(table)}`);
+  if (log) console.log(`cleanup: DROP TABLE ${CH_DB}.${table} (${parts} parts, active and outdated) took ${((nowMs() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** The name a finished mode's table waits under, detached, until the end of the run. */
+const retiredTable = (mode: Mode) => `${TABLE}_done_${mode}`;
+
+/**
+ * Sets a finished mode's table aside instead of dropping it: renamed, then detached, so that
+ * ClickHouse neither merges it nor deletes its files while the next mode and the yardstick
+ * are measured. Dropping it deletes some 50,000 files, and on a journal-less ext4 that slows
+ * every file ClickHouse creates in the next minutes (see "Run-to-run variance" above).
+ * dropRetiredTables() drops them once nothing is measured any more.
+ */
+async function retireTable(mode: Mode): Promise<void> {
+  const exists = (await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${TABLE}' FORMAT TabSeparated`)).trim() === '1';
+  if (!exists) return;
+  await dropRetiredTable(mode, false);
+  await chText(`RENAME TABLE ${chIdent(CH_DB)}.${chIdent(TABLE)} TO ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`);
+  await chText(`DETACH TABLE ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`);
+  console.log(`cleanup: table set aside as ${CH_DB}.${retiredTable(mode)} (detached), dropped at the end of the run`);
+}
+
+/** Drops one mode's set-aside table, attaching it first if it is detached (a restarted ClickHouse attaches it itself). */
+async function dropRetiredTable(mode: Mode, log: boolean): Promise<void> {
+  await chText(`ATTACH TABLE ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`).catch(() => undefined);
+  const exists = (await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${retiredTable(mode)}' FORMAT TabSeparated`)).trim() === '1';
+  if (exists) await dropTable(log, retiredTable(mode));
+}
+
+async function dropRetiredTables(log: boolean): Promise<void> {
+  for (const mode of ['standalone', 'distributed'] as const) await dropRetiredTable(mode, log);
 }
 
 /**
@@ -399,7 +434,7 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
   } finally {
     await t.stop();
     running.delete(t);
-    if (!KEEP) await dropTable(true).catch((err) => console.log(`cleanup failed: ${(err as Error).message}`));
+    if (!KEEP) await retireTable(mode).catch((err) => console.log(`cleanup failed: ${(err as Error).message}`));
   }
 }
 
@@ -615,8 +650,11 @@ async function main(): Promise<void> {
   const running = new Set<RunningTopology>();
   stopOnSignals(running, async () => {
     if (!KEEP) await dropTable().catch(() => undefined);
+    await dropRetiredTables(false).catch(() => undefined);
   });
   await assertInfra(MODES.includes('distributed'));
+  // Tables an interrupted run set aside; dropping them now slows the first mode (see above).
+  await dropRetiredTables(true);
   const chVersion = (await chText('SELECT version() FORMAT TabSeparated')).trim();
   console.log(
     `ingest benchmark: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ` +
@@ -647,6 +685,8 @@ async function main(): Promise<void> {
   const ysRows = Math.max(CH_MIN_ROWS, Math.min(CH_MAX_ROWS, Number.isFinite(firstRows) ? firstRows : CH_MAX_ROWS));
   // BENCH_CH_MAX_ROWS=0 skips the yardstick (quick looks at one mode).
   const ys = ysRows > 0 ? await clickhouseYardstick(gen, ysRows, results.find((r) => r.ddl)?.ddl) : undefined;
+
+  await dropRetiredTables(true).catch((err) => console.log(`cleanup failed: ${(err as Error).message}`));
 
   console.log('\n=== summary (targets: DESIGN.md section 9)');
   console.log(
