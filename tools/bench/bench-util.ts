@@ -184,6 +184,11 @@ export async function chActiveRows(chDatabase: string, table: string): Promise<n
   return Number(t.trim() || 0);
 }
 
+/** Whether ClickHouse has the table, attached, in the database. */
+export async function chTableExists(chDatabase: string, table: string): Promise<boolean> {
+  return (await chText(`SELECT count() FROM system.tables WHERE database = '${chDatabase}' AND name = '${table}' FORMAT TabSeparated`)).trim() === '1';
+}
+
 export function chIdent(name: string): string {
   return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
 }
@@ -205,27 +210,30 @@ export function procMem(pid: number): { hwmKb: number; rssKb: number } | undefin
 
 const CLK_TCK = 100;
 
-/** CPU seconds (user + system, all threads) the process used so far, or undefined if gone. */
-export function procCpuSeconds(pid: number): number | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name, so that [0] is field 3 (state), or
+ * undefined if the process is gone. The name is skipped by its last ')': it may hold spaces.
+ */
+function procStat(pid: number): string[] | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // rest[0] is field 3 (state); utime is field 14, stime field 15.
-    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+    return s.slice(s.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
-/** The nice value of the process's main thread, or undefined if it is gone. */
+/** CPU seconds (user + system, all threads) the process used so far, or undefined if gone. */
+export function procCpuSeconds(pid: number): number | undefined {
+  const rest = procStat(pid);
+  // utime is field 14, stime field 15.
+  return rest && (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+}
+
+/** The nice value (field 19) of the process's main thread, or undefined if it is gone. */
 export function procNice(pid: number): number | undefined {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 19 (nice) is rest[16].
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]);
-  } catch {
-    return undefined;
-  }
+  const rest = procStat(pid);
+  return rest && Number(rest[16]);
 }
 
 /** Machine-wide CPU seconds: busy and total (all cores), from /proc/stat. */

@@ -84,6 +84,7 @@ import {
   chActiveRows,
   chIdent,
   chQuery,
+  chTableExists,
   chText,
   CLICKHOUSE_URL,
   envInt,
@@ -210,8 +211,7 @@ const retiredTable = (mode: Mode) => `${TABLE}_done_${mode}`;
  * dropRetiredTables() drops them once nothing is measured any more.
  */
 async function retireTable(mode: Mode): Promise<void> {
-  const exists = (await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${TABLE}' FORMAT TabSeparated`)).trim() === '1';
-  if (!exists) return;
+  if (!(await chTableExists(CH_DB, TABLE))) return;
   await dropRetiredTable(mode, false);
   await chText(`RENAME TABLE ${chIdent(CH_DB)}.${chIdent(TABLE)} TO ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`);
   await chText(`DETACH TABLE ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`);
@@ -221,9 +221,9 @@ async function retireTable(mode: Mode): Promise<void> {
 /** Drops one mode's set-aside table, attaching it first if it is detached (a restarted ClickHouse attaches it itself). */
 async function dropRetiredTable(mode: Mode, log: boolean): Promise<void> {
   await chText(`ATTACH TABLE ${chIdent(CH_DB)}.${chIdent(retiredTable(mode))}`).catch(() => undefined);
-  const exists = (await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${retiredTable(mode)}' FORMAT TabSeparated`)).trim() === '1';
-  if (exists) await dropTable(log, retiredTable(mode));
+  if (await chTableExists(CH_DB, retiredTable(mode))) await dropTable(log, retiredTable(mode));
 }
+
 
 async function dropRetiredTables(log: boolean): Promise<void> {
   for (const mode of ['standalone', 'distributed'] as const) await dropRetiredTable(mode, log);
@@ -265,7 +265,10 @@ async function runMode(mode: Mode, cache: BatchCache, running: Set<RunningTopolo
     await ensureDatabase(t.url);
     const pids = { ...appPids(t), ...infraPids() };
     // Nice values show the CPU priorities the topology gave its processes (decisions 0010, 0011).
-    const niceNote = (pid: number) => (procNice(pid) ? ` (nice ${procNice(pid)})` : '');
+    const niceNote = (pid: number) => {
+      const nice = procNice(pid);
+      return nice ? ` (nice ${nice})` : '';
+    };
     console.log(`processes: ${Object.entries(pids).map(([n, p]) => `${n}=${p}${niceNote(p)}`).join(', ')}`);
     const others = mode === 'distributed' ? otherStorageWriters(Object.values(pids)) : [];
     if (others.length > 0) {

@@ -31,6 +31,7 @@ import {
   assertInfra,
   chIdent,
   chQuery,
+  chTableExists,
   chText,
   codeLabel,
   envInt,
@@ -161,8 +162,7 @@ function streamQuery(url: string, format: string, chunked: boolean, pids: Record
 async function prepareTable(url: string): Promise<void> {
   const r = await apiSql(url, `CREATE DATABASE IF NOT EXISTS ${DB}`, 'public');
   if (r.status !== 200) throw new Error(`CREATE DATABASE: ${r.status} ${r.body.toString()}`);
-  const exists = (await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${TABLE}'`)).trim() === '1';
-  if (exists && Number((await chText(`SELECT count() FROM ${QUALIFIED}`)).trim()) === ROWS) {
+  if ((await chTableExists(CH_DB, TABLE)) && Number((await chText(`SELECT count() FROM ${QUALIFIED}`)).trim()) === ROWS) {
     console.log(`reusing ${CH_DB}.${TABLE} with ${fmtInt(ROWS)} rows`);
     return;
   }

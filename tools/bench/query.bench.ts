@@ -47,6 +47,7 @@ import {
   assertInfra,
   chIdent,
   chQuery,
+  chTableExists,
   chText,
   CLICKHOUSE_URL,
   codeLabel,
@@ -278,8 +279,7 @@ async function ensureDatabase(url: string): Promise<void> {
 }
 
 async function storedRows(): Promise<number> {
-  const t = await chText(`SELECT count() FROM system.tables WHERE database = '${CH_DB}' AND name = '${TABLE}' FORMAT TabSeparated`);
-  if (t.trim() !== '1') return -1;
+  if (!(await chTableExists(CH_DB, TABLE))) return -1;
   return Number((await chText(`SELECT count() FROM ${chIdent(CH_DB)}.${chIdent(TABLE)} FORMAT TabSeparated`)).trim());
 }
 
